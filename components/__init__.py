@@ -1,0 +1,1 @@
+"""Streamlit-aware widgets and renderers, pure plotly figure builders, and all caching."""

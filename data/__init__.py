@@ -1,0 +1,1 @@
+"""Datasets: specs, loaders, the synthetic generator and input validation (no streamlit)."""

@@ -1,0 +1,1 @@
+"""Training, evaluation, registry, scoring and explanations (no streamlit)."""

@@ -1,0 +1,1 @@
+"""Lending economics and policy evaluation on arrays (no streamlit)."""

@@ -111,10 +111,14 @@ class DatasetSpec:
     def __post_init__(self) -> None:
         names = [f.name for f in self.features]
         if not names:
-            raise SpecError(f"Spec '{self.name}': `features` must list at least one column; got none.")
+            raise SpecError(
+                f"Spec '{self.name}': `features` must list at least one column; got none."
+            )
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise SpecError(f"Spec '{self.name}': feature names must be unique; got duplicates {dupes}.")
+            raise SpecError(
+                f"Spec '{self.name}': feature names must be unique; got duplicates {dupes}."
+            )
         for feature in self.features:
             if feature.kind not in KINDS:
                 raise SpecError(
@@ -217,7 +221,9 @@ def _feature_from_toml(raw: Mapping[str, Any], spec_name: str) -> FeatureSpec:
     if unknown:
         raise SpecError(f"Spec '{spec_name}': unknown feature keys {unknown} in {dict(raw)!r}.")
     if "name" not in raw or "kind" not in raw:
-        raise SpecError(f"Spec '{spec_name}': every feature needs `name` and `kind`; got {dict(raw)!r}.")
+        raise SpecError(
+            f"Spec '{spec_name}': every feature needs `name` and `kind`; got {dict(raw)!r}."
+        )
     values = dict(raw)
     values.setdefault("description", values["name"].replace("_", " ").capitalize())
     return FeatureSpec(**values)

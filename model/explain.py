@@ -290,3 +290,50 @@ def explain_linear(
     margin = design @ coef + float(intercept)
     method = ExplanationMethod("exact linear contributions", library, version or np.__version__)
     return _build(values, base, names, margin, method)
+
+
+TREE_ALGORITHMS: tuple[str, ...] = ("xgboost", "lightgbm")
+
+
+def explain(bundle: Any, frame: pd.DataFrame, *, threads: int = 2) -> Explanation:
+    """Explain a model bundle's scores for ``frame`` on the margin (log-odds).
+
+    ``bundle.prepare(frame)`` builds the model input (columns matched by name, categories
+    aligned with training); the explanation then dispatches on ``bundle.algorithm``: exact
+    TreeSHAP for ``"xgboost"`` and ``"lightgbm"``, exact linear contributions for
+    ``"logistic"``.
+
+    Parameters
+    ----------
+    bundle : model.bundle.ModelBundle
+        A trained model.
+    frame : DataFrame of shape (n_rows, n_columns)
+        Applicants with at least the model's feature columns.
+    threads : int, default 2
+        Worker threads.
+    """
+    X = bundle.prepare(frame)
+    algorithm = str(bundle.algorithm)
+    if algorithm in TREE_ALGORITHMS:
+        return explain_booster(bundle.estimator, X, threads=threads)
+    if algorithm == "logistic":
+        return _explain_logistic(bundle, X)
+    raise ValueError(
+        f"`bundle.algorithm` must be one of {[*TREE_ALGORITHMS, 'logistic']}; got {algorithm!r}."
+    )
+
+
+def _explain_logistic(bundle: Any, X: pd.DataFrame) -> Explanation:
+    """Linear contributions of the logistic baseline, grouped back to original features."""
+    estimator = bundle.estimator
+    parts = estimator.linear_parts(X)
+    return explain_linear(
+        parts.coef,
+        parts.intercept,
+        parts.design,
+        parts.groups,
+        design_mean=parts.design_mean,
+        feature_names=list(bundle.spec.feature_names),
+        library="scikit-learn",
+        version=_library_version("scikit-learn"),
+    )

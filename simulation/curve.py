@@ -1,0 +1,273 @@
+"""The profit curve: every distinct cut-off's result, computed once with one sort.
+
+Sorting applicants by risk (PD, or minus points) and taking cumulative sums of their money
+gives the result of approving everyone up to each distinct value, in O(n log n). A cut-off
+query is then a binary search plus a handful of array reads (:meth:`ProfitCurve.at`), fast
+enough to answer every slider move.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulation.book import Book
+from simulation.cashflow import LoanValues, break_even_pd, loan_values
+from simulation.economics import Economics
+from simulation.errors import InfeasibleError, PolicyError
+from simulation.policy import On, PolicyResult, _check_on, _risk, result_from_sums
+
+
+@dataclass(frozen=True, eq=False)
+class ProfitCurve:
+    """Results of every distinct cut-off, arrays of shape (k + 1,) in increasing approval.
+
+    Point 0 approves nobody (its cut-off is ``-inf`` on PD, ``+inf`` on points); point ``i``
+    approves every applicant whose PD is at most ``cutoff[i]`` (points at least
+    ``cutoff[i]``). Money in ``currency``, costs as positive numbers, ``net_profit`` higher
+    is better.
+
+    Attributes
+    ----------
+    cutoff : ndarray
+        Cut-off of each point, in PD (fraction) or points.
+    n_approved, n_bad, volume, interest, fee, funding_cost, operating_cost, credit_loss,
+    expected_loss, net_profit : ndarray
+        Cumulative counts and money of the approved loans.
+    n_applicants : int
+        Applicants in the book.
+    on : {"pd", "points"}
+        What the cut-off applies to.
+    break_even_pd : float
+        PD at which an average loan of the book breaks even:
+        ``mean(net_good) / (mean(net_good) - mean(net_bad))``.
+    """
+
+    cutoff: np.ndarray
+    n_approved: np.ndarray
+    n_bad: np.ndarray
+    volume: np.ndarray
+    interest: np.ndarray
+    fee: np.ndarray
+    funding_cost: np.ndarray
+    operating_cost: np.ndarray
+    credit_loss: np.ndarray
+    expected_loss: np.ndarray
+    net_profit: np.ndarray
+    n_applicants: int
+    on: On
+    break_even_pd: float
+    currency: str = ""
+    risk_keys: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
+    sorted_net: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
+    sorted_bad: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
+    group_end: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0, dtype=int))
+
+    def __len__(self) -> int:
+        return int(self.cutoff.shape[0])
+
+    @property
+    def approval_rate(self) -> np.ndarray:
+        """Share of applicants approved at each point."""
+        return self.n_approved / self.n_applicants
+
+    @property
+    def bad_rate(self) -> np.ndarray:
+        """Share of approved loans that went bad (NaN at point 0)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.n_approved > 0, self.n_bad / self.n_approved, np.nan)
+
+    @property
+    def return_on_volume(self) -> np.ndarray:
+        """Net profit per unit lent (NaN where nothing is lent)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.volume > 0, self.net_profit / self.volume, np.nan)
+
+    @property
+    def frontier(self) -> np.ndarray:
+        """Efficient frontier mask: no point approves more and earns at least as much."""
+        later_best = np.maximum.accumulate(self.net_profit[::-1])[::-1]
+        return self.net_profit > np.r_[later_best[1:], -np.inf]
+
+    def index(self, cutoff: float) -> int:
+        """Curve point of a cut-off: the last point whose cut-off the value reaches."""
+        key = cutoff if self.on == "pd" else -cutoff
+        return int(np.searchsorted(self.risk_keys, key, side="right"))
+
+    def result(self, i: int, *, cutoff: float | None = None) -> PolicyResult:
+        """The full :class:`PolicyResult` of point ``i``."""
+        label_cut = float(self.cutoff[i]) if cutoff is None else float(cutoff)
+        sign = "<=" if self.on == "pd" else ">="
+        return result_from_sums(
+            label=f"Approve {self.on} {sign} {label_cut:g}",
+            cutoff=label_cut,
+            n_applicants=self.n_applicants,
+            approved=float(self.n_approved[i]),
+            bad=float(self.n_bad[i]),
+            volume=float(self.volume[i]),
+            interest=float(self.interest[i]),
+            fee=float(self.fee[i]),
+            funding=float(self.funding_cost[i]),
+            operating=float(self.operating_cost[i]),
+            loss=float(self.credit_loss[i]),
+            expected_loss=float(self.expected_loss[i]),
+            currency=self.currency,
+        )
+
+    def at(self, cutoff: float) -> PolicyResult:
+        """Result of approving at ``cutoff`` (PD at most, or points at least); microseconds."""
+        if not isinstance(cutoff, int | float | np.floating | np.integer) or math.isnan(cutoff):
+            raise PolicyError(f"`cutoff` must be a number; got {cutoff!r}.")
+        return self.result(self.index(float(cutoff)), cutoff=float(cutoff))
+
+    @property
+    def optimal_index(self) -> int:
+        """Point of highest net profit (the fewest approvals among ties)."""
+        return int(np.argmax(self.net_profit))
+
+    def optimum(
+        self,
+        *,
+        min_approval_rate: float | None = None,
+        max_bad_rate: float | None = None,
+        max_volume: float | None = None,
+    ) -> PolicyResult:
+        """Most profitable point meeting every given constraint.
+
+        Parameters
+        ----------
+        min_approval_rate : float, optional
+            Approve at least this share of applicants (fraction).
+        max_bad_rate : float, optional
+            Bad rate among approved at most this (fraction); approving nobody meets it.
+        max_volume : float, optional
+            Lend at most this much (currency).
+
+        Raises
+        ------
+        InfeasibleError
+            When no cut-off meets every constraint; the message gives what is reachable.
+        """
+        return self.result(
+            self.optimum_index(
+                min_approval_rate=min_approval_rate,
+                max_bad_rate=max_bad_rate,
+                max_volume=max_volume,
+            )
+        )
+
+    def optimum_index(
+        self,
+        *,
+        min_approval_rate: float | None = None,
+        max_bad_rate: float | None = None,
+        max_volume: float | None = None,
+    ) -> int:
+        """Point of :meth:`optimum`."""
+        feasible = np.ones(len(self), dtype=bool)
+        if min_approval_rate is not None:
+            feasible &= self.approval_rate >= min_approval_rate - 1e-12
+        if max_bad_rate is not None:
+            feasible &= np.nan_to_num(self.bad_rate, nan=0.0) <= max_bad_rate + 1e-12
+        if max_volume is not None:
+            feasible &= self.volume <= max_volume
+        if not feasible.any():
+            bad = np.nan_to_num(self.bad_rate, nan=0.0)
+            reach = self.approval_rate[bad <= (max_bad_rate if max_bad_rate is not None else 1)]
+            raise InfeasibleError(
+                "no cut-off meets the constraints "
+                f"(min approval rate {min_approval_rate}, max bad rate {max_bad_rate}, "
+                f"max volume {max_volume}); the highest approval rate within the bad-rate "
+                f"limit is {reach.max():.1%}. Relax a constraint."
+            )
+        profit = np.where(feasible, self.net_profit, -np.inf)
+        return int(np.argmax(profit))
+
+    def to_frame(self, *, max_points: int | None = None) -> pd.DataFrame:
+        """Table of the curve (optionally thinned to about ``max_points`` rows for charts).
+
+        Thinning keeps evenly spaced points plus the first, the last and the optimum.
+        """
+        rows = np.arange(len(self))
+        if max_points is not None and len(self) > max_points:
+            rows = np.unique(
+                np.r_[np.linspace(0, len(self) - 1, max_points).astype(int), self.optimal_index]
+            )
+        return pd.DataFrame(
+            {
+                "cutoff": self.cutoff[rows],
+                "approval_rate": self.approval_rate[rows],
+                "bad_rate": self.bad_rate[rows],
+                "volume": self.volume[rows],
+                "net_profit": self.net_profit[rows],
+                "return_on_volume": self.return_on_volume[rows],
+                "expected_loss": self.expected_loss[rows],
+                "credit_loss": self.credit_loss[rows],
+                "on_frontier": self.frontier[rows],
+            }
+        )
+
+
+def profit_curve(
+    book: Book,
+    economics: Economics,
+    *,
+    on: On = "pd",
+    values: LoanValues | None = None,
+) -> ProfitCurve:
+    """Result of every distinct one-cut-off policy on ``book``, in O(n log n).
+
+    Parameters
+    ----------
+    book : Book
+        Held-out applicants.
+    economics : Economics
+        Money assumptions.
+    on : {"pd", "points"}
+        Cut-off on PD (approve at or below) or on points (approve at or above).
+    values : LoanValues, optional
+        Precomputed money per applicant (stress scenarios pass their own).
+
+    Returns
+    -------
+    ProfitCurve
+        Arrays of shape (k + 1,) for the k distinct values plus "approve nobody".
+    """
+    _check_on(on)
+    values = loan_values(book, economics) if values is None else values
+    risk = _risk(book, on)
+    order = np.argsort(risk, kind="stable")
+    keys = risk[order]
+    group_end = np.flatnonzero(np.r_[keys[1:] != keys[:-1], True])
+    columns = {
+        "n_approved": np.ones(book.n),
+        "n_bad": values.bad,
+        "volume": values.amount,
+        "interest": values.interest,
+        "fee": values.fee,
+        "funding_cost": values.funding_cost,
+        "operating_cost": values.operating_cost,
+        "credit_loss": values.credit_loss,
+        "expected_loss": values.expected_loss,
+        "net_profit": values.net,
+    }
+    sums = {
+        name: np.r_[0.0, np.cumsum(column[order])[group_end]] for name, column in columns.items()
+    }
+    distinct = keys[group_end]
+    cutoff = np.r_[-np.inf, distinct] if on == "pd" else np.r_[np.inf, -distinct]
+    return ProfitCurve(
+        cutoff=cutoff,
+        **sums,
+        n_applicants=book.n,
+        on=on,
+        break_even_pd=break_even_pd(float(values.net_good.mean()), float(values.net_bad.mean())),
+        currency=book.currency,
+        risk_keys=distinct,
+        sorted_net=values.net[order],
+        sorted_bad=values.bad[order],
+        group_end=group_end,
+    )

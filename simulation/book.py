@@ -36,9 +36,7 @@ def _float_array(name: str, values: Any, n: int | None) -> np.ndarray:
     if array.ndim != 1:
         raise BookError(f"`{name}` must be one-dimensional; got shape {array.shape!r}.")
     if n is not None and array.shape[0] != n:
-        raise BookError(
-            f"`{name}` must have one value per applicant ({n}); got {array.shape[0]}."
-        )
+        raise BookError(f"`{name}` must have one value per applicant ({n}); got {array.shape[0]}.")
     if not np.all(np.isfinite(array)):
         bad = int(np.flatnonzero(~np.isfinite(array))[0])
         raise BookError(

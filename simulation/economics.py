@@ -35,6 +35,8 @@ KEYS: tuple[str, ...] = (
     "simple_units",
     "rate_by_band",
 )
+#: Also accepted in a mapping (a saved strategy); normally taken from the dataset spec.
+SPEC_KEYS: tuple[str, ...] = ("currency", "default_amount")
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,17 @@ class Economics:
         Month in which a bad loan misses its first instalment (1 to ``term_months``): it
         paid ``default_month - 1`` instalments. None means ``ceil(term_months / 2)``.
     gain_per_good, loss_per_bad : float or None
-        Simple mode only: money per good and per bad loan (``simple_units="currency"``) or
-        fractions of the amount (``"fraction"``); both at least 0.
-    simple_units : {"currency", "fraction"}
+        Simple mode only: fractions of the amount (``simple_units="fraction"``, the default;
+        gain at most 5, loss at most 1) or money per loan (``"currency"``); at least 0.
+    simple_units : {"fraction", "currency"}
         How ``gain_per_good`` and ``loss_per_bad`` are expressed.
     rate_by_band : tuple of (str, float)
         Risk-based pricing: the annual rate of each band label; empty for one rate.
     currency : str
         Currency of every money figure (taken from the dataset spec).
+    default_amount : float or None
+        Loan amount (currency) assumed by the scorers when no amounts are given (taken from
+        the dataset spec's ``default_amount``).
     """
 
     mode: Literal["loan", "simple"] = "loan"
@@ -84,22 +89,25 @@ class Economics:
     default_month: int | None = None
     gain_per_good: float | None = None
     loss_per_bad: float | None = None
-    simple_units: Literal["currency", "fraction"] = "currency"
+    simple_units: Literal["currency", "fraction"] = "fraction"
     rate_by_band: tuple[tuple[str, float], ...] = ()
     currency: str = ""
+    default_amount: float | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise EconomicsError(
-                f"`mode` must be one of {list(MODES)}; got {self.mode!r}."
-            )
+            raise EconomicsError(f"`mode` must be one of {list(MODES)}; got {self.mode!r}.")
         _check_fraction("annual_rate", self.annual_rate, MAX_RATE)
         _check_fraction("annual_funding_cost", self.annual_funding_cost, MAX_RATE)
         _check_fraction("lgd", self.lgd, 1.0)
         _check_fraction("origination_fee", self.origination_fee, 1.0)
         _check_number("operating_cost_per_loan", self.operating_cost_per_loan)
-        if isinstance(self.term_months, bool) or not isinstance(self.term_months, int) or not (
-            1 <= self.term_months <= 600
+        if self.default_amount is not None:
+            _check_number("default_amount", self.default_amount)
+        if (
+            isinstance(self.term_months, bool)
+            or not isinstance(self.term_months, int)
+            or not (1 <= self.term_months <= 600)
         ):
             raise EconomicsError(
                 f"`term_months` must be a whole number of months from 1 to 600; "
@@ -124,9 +132,16 @@ class Economics:
                 if value is None:
                     raise EconomicsError(
                         f"`{name}` must be given in simple mode; got none. "
-                        "Add it to the economics or use mode = \"loan\"."
+                        'Add it to the economics or use mode = "loan".'
                     )
                 _check_number(name, value)
+                if self.simple_units == "fraction":
+                    upper = MAX_RATE if name == "gain_per_good" else 1.0
+                    if value > upper:
+                        raise EconomicsError(
+                            f"`{name}` must be a fraction of the amount from 0 to {upper:g}; "
+                            f'got {value!r}. For money per loan set simple_units = "currency".'
+                        )
         bands = [band for band, _ in self.rate_by_band]
         if len(set(bands)) != len(bands):
             raise EconomicsError(f"`rate_by_band` must name each band once; got {bands}.")
@@ -192,7 +207,7 @@ def economics_from_mapping(
     """
     if not isinstance(raw, Mapping):
         raise EconomicsError(f"economics must be a table of keys; got {type(raw).__name__}.")
-    unknown = sorted(set(raw) - set(KEYS))
+    unknown = sorted(set(raw) - set(KEYS) - set(SPEC_KEYS))
     if unknown:
         raise EconomicsError(
             f"economics keys must be among {list(KEYS)}; got unknown {unknown}. "
@@ -224,6 +239,7 @@ def economics_from_spec(spec: DatasetSpec) -> Economics:
         Naming the dataset, when a key is unknown or a value out of range.
     """
     try:
-        return economics_from_mapping(spec.economics, currency=spec.currency)
+        base = Economics(currency=spec.currency, default_amount=spec.default_amount)
+        return economics_from_mapping(spec.economics, currency=spec.currency, base=base)
     except EconomicsError as exc:
         raise EconomicsError(f"Spec '{spec.name}' [economics]: {exc}") from exc

@@ -250,9 +250,7 @@ def baseline_approved(book: Book, rule: BaselineRule) -> np.ndarray:
     if not rule.column:
         return np.ones(book.n, dtype=bool)
     if rule.min_value is None:
-        raise PolicyError(
-            f"baseline rule on `{rule.column}` must give `min_value`; got None."
-        )
+        raise PolicyError(f"baseline rule on `{rule.column}` must give `min_value`; got None.")
     if rule.missing not in ("approve", "decline"):
         raise PolicyError(
             f"baseline `missing` must be 'approve' or 'decline'; got {rule.missing!r}."
@@ -278,6 +276,8 @@ class Approval:
     n_referred: int = 0
     n_reviewed: int = 0
     review_cost: float = 0.0
+    cost_per_review: float = 0.0
+    reviewed: np.ndarray | None = None
 
     @property
     def weight(self) -> np.ndarray:
@@ -319,6 +319,8 @@ def approve(book: Book, policy: Policy, values: LoanValues) -> Approval:
         n_referred=int(len(referred)),
         n_reviewed=int(len(reviewed)),
         review_cost=float(len(reviewed) * policy.cost_per_review),
+        cost_per_review=float(policy.cost_per_review),
+        reviewed=np.isin(np.arange(book.n), reviewed),
     )
 
 
@@ -331,11 +333,19 @@ def summarise(
     currency: str = "",
     rows: np.ndarray | None = None,
 ) -> PolicyResult:
-    """Sum the money of approved loans (optionally only ``rows``, an index or mask)."""
+    """Sum the money of approved loans (optionally only ``rows``, an index or mask).
+
+    For a subset of rows, ``n_referred`` is not tracked (0) and the review cost is that of
+    the reviewed rows in the subset.
+    """
     take = slice(None) if rows is None else rows
     good, bad = approval.good[take], approval.bad[take]
     both = good + bad
     n = int(np.asarray(values.amount[take]).shape[0])
+    n_reviewed, review_cost = approval.n_reviewed, approval.review_cost
+    if rows is not None:
+        n_reviewed = 0 if approval.reviewed is None else int(approval.reviewed[take].sum())
+        review_cost = n_reviewed * approval.cost_per_review
     return result_from_sums(
         label=label,
         cutoff=cutoff,
@@ -349,16 +359,23 @@ def summarise(
         operating=float(both @ values.operating_cost[take]),
         loss=float(bad @ values.loss_bad[take]),
         expected_loss=float(both @ values.expected_loss[take]),
-        review_cost=approval.review_cost if rows is None else 0.0,
+        review_cost=review_cost,
         n_referred=approval.n_referred if rows is None else 0,
-        n_reviewed=approval.n_reviewed if rows is None else 0,
+        n_reviewed=n_reviewed,
         currency=currency,
     )
 
 
 def net_per_applicant(approval: Approval, values: LoanValues) -> np.ndarray:
-    """Expected net profit each applicant brings under ``approval`` (currency, shape (n,))."""
-    return approval.good * values.net_good + approval.bad * values.net_bad
+    """Expected net profit each applicant brings under ``approval`` (currency, shape (n,)).
+
+    A reviewed applicant also carries the cost of the review, so the sum equals the policy's
+    ``net_profit``.
+    """
+    net = approval.good * values.net_good + approval.bad * values.net_bad
+    if approval.reviewed is not None:
+        net = net - approval.reviewed * approval.cost_per_review
+    return net
 
 
 def evaluate(

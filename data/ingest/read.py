@@ -1,0 +1,393 @@
+"""The gate: file-level checks, then chunked parsing, conversion and validation of rows.
+
+:func:`ingest` reads a whole file into an :class:`IngestReport`. :func:`ingest_chunks` runs the
+same file-level checks up front (raising :class:`IngestError` for a refused file) and returns a
+:class:`ChunkedIngest` whose iteration yields one :class:`IngestChunk` per slice of about
+``chunk_bytes`` bytes, so a file of a million rows is checked in bounded memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+from data.ingest.convert import ARROW_NULL_VALUES, convert_columns
+from data.ingest.decode import Encoding, Source, resolve_encoding, sniff_encoding, utf8_blocks
+from data.ingest.dialect import (
+    Dialect,
+    check_header_width,
+    delimiter_name,
+    detect_dialect,
+    looks_separated_by,
+)
+from data.ingest.errors import IngestError
+from data.ingest.limits import HEAD_BYTES, IngestLimits, check_not_binary, check_size
+from data.ingest.report import IngestChunk, empty_failures, failure_message
+from data.ingest.rules import ColumnMatch, ColumnRule, duplicate_names, match_columns
+from data.ingest.scan import Records, keep_bytes, scan_records
+from data.ingest.schema import build_schemas, error_failures, warning_failures
+
+CHUNK_BYTES = 32 * 1024 * 1024
+"""Default bytes of text per chunk (32 MiB, about 150,000 rows of 30 columns)."""
+
+
+class ChunkedIngest:
+    """A file that passed the file-level checks, read chunk by chunk when iterated.
+
+    Attributes
+    ----------
+    encoding : Encoding
+    dialect : Dialect
+    match : ColumnMatch
+    rules : tuple of ColumnRule
+        Rules of the columns present in the file, in rule order.
+    warnings : tuple of str
+        File-level warnings (encoding fall-back, ignored extra columns).
+    """
+
+    def __init__(self, source: bytes | Path, rules: Sequence[ColumnRule], *,
+                 limits: IngestLimits, chunk_bytes: int = CHUNK_BYTES,
+                 max_failures: int = 1000) -> None:
+        if not rules:
+            raise ValueError("`rules` must name at least one column; got none.")
+        self.limits = limits
+        self.chunk_bytes = max(int(chunk_bytes), 1024)
+        self.max_failures = max_failures
+        self._source = Source(source)
+        check_size(self._source.size, limits)
+        head = self._source.head(HEAD_BYTES)
+        announced = sniff_encoding(head)
+        check_not_binary(head, utf16=announced is not None and announced.wide)
+        if announced is not None and announced.wide:
+            first = head[announced.bom:].decode(announced.codec, errors="ignore")
+        else:
+            first = head.decode("latin-1")
+        first_line = first.replace("\r", "\n").split("\n", 1)[0]
+        check_header_width(first_line, limits.max_columns)
+        if len(first_line) == len(first) and len(head) < self._source.size:
+            raise IngestError(
+                f"The header line must end within the first {HEAD_BYTES:,} bytes; it does not. "
+                "Check that this is a CSV file with one header row.", check="header_too_long")
+        self.encoding: Encoding = resolve_encoding(self._source, head)
+        self._prepass()
+        self.dialect: Dialect = self._dialect(head)
+        self.match: ColumnMatch = self._match(rules)
+        self.rules = tuple(r for r in rules if r.name in self.match.positions)
+        self._all_rules = {r.name: r for r in rules}
+        self._schemas = build_schemas(self.rules)
+        warnings = [self.encoding.fallback] if self.encoding.fallback else []
+        if self.match.extra:
+            hints = [f"{e!r} (did you mean {self.match.suggestions[e]!r}?)"
+                     if e in self.match.suggestions else repr(e) for e in self.match.extra]
+            warnings.append(f"Ignored {len(hints)} column(s) no rule uses: {', '.join(hints)}.")
+        self.warnings = tuple(warnings)
+
+    # -- file-level checks -------------------------------------------------------------
+    def _prepass(self) -> None:
+        """One streaming pass: NUL characters, line count, quote parity, longest line."""
+        lines = 0
+        quotes = 0
+        last_quote_line = 0
+        longest = 0
+        run = 0
+        total = 0
+        for block in utf8_blocks(self._source, self.encoding):
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                at_line = lines + block.count(b"\n", 0, nul) + 1
+                raise IngestError(
+                    f"The file contains a NUL character at line {at_line:,} (text offset "
+                    f"{total + nul:,}): it is binary, not CSV text. Export it as CSV again.",
+                    check="nul_byte")
+            count = block.count(b'"')
+            if count:
+                quotes += count
+                last_quote_line = lines + block.count(b"\n", 0, block.rfind(b'"')) + 1
+            newlines = np.flatnonzero(np.frombuffer(block, np.uint8) == 10)
+            if len(newlines):
+                longest = max(longest, run + int(newlines[0]),
+                              int(np.diff(newlines).max(initial=0)) - 1)
+                run = len(block) - int(newlines[-1]) - 1
+            else:
+                run += len(block)
+            lines += len(newlines)
+            total += len(block)
+        longest = max(longest, run)
+        self._text_bytes = total
+        self._longest_line = longest
+        rows = lines + (1 if run else 0) - 1
+        if rows > self.limits.max_rows:
+            raise IngestError(
+                f"The file must have at most {self.limits.max_rows:,} data rows; got about "
+                f"{rows:,}. Split it, or raise LENDSCOPE_MAX_ROWS.", check="too_many_rows")
+        if quotes % 2:
+            raise IngestError(
+                f"Line {last_quote_line:,} holds an unbalanced double quote ('\"'): the file has "
+                f"an odd number of quotes ({quotes:,}), so a quoted field never closes. Remove "
+                "the stray quote or close the field.", check="unclosed_quote")
+
+    def _dialect(self, head: bytes) -> Dialect:
+        decoder = codecs.getincrementaldecoder(self.encoding.codec)(errors="strict")
+        complete = len(head) >= self._source.size
+        text = decoder.decode(head[self.encoding.bom:], final=complete)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        dialect = detect_dialect(text, complete=complete)
+        if not any(dialect.header):
+            raise IngestError("The file has no header row: it holds only blank lines. Upload a "
+                              "CSV whose first line names the columns.", check="no_header")
+        width = len(dialect.header)
+        if width > self.limits.max_columns:
+            check_header_width(dialect.delimiter.join(dialect.header), self.limits.max_columns)
+        if not self._longest_line <= self.limits.max_cell_chars * width + width:
+            raise IngestError(
+                f"A line of the file is {self._longest_line:,} characters long: cells must be at "
+                f"most {self.limits.max_cell_chars:,} characters. Remove the oversized value.",
+                check="cell_too_long")
+        duplicates = duplicate_names(dialect.header)
+        if duplicates:
+            raise IngestError(
+                f"Column names must be unique; got duplicates {duplicates} (names are compared "
+                "ignoring case and spaces). Rename or remove the repeated columns.",
+                check="duplicate_columns")
+        return dialect
+
+    def _match(self, rules: Sequence[ColumnRule]) -> ColumnMatch:
+        header = self.dialect.header
+        match = match_columns(header, rules)
+        if not match.missing_required:
+            return match
+        missing = list(match.missing_required)
+        if len(header) == 1 and len(rules) > 1:
+            looks = looks_separated_by(header[0])
+            hint = (f": the file looks {delimiter_name(looks)}-separated ('{looks}') but its "
+                    "rows do not split evenly; check the delimiter and quoting"
+                    if looks else "; is the file really comma-, semicolon-, tab- or "
+                    "pipe-separated?")
+            raise IngestError(
+                f"Found 1 column {header[0]!r} where {len(rules)} are expected{hint}. "
+                f"Missing columns: {missing}.", check="missing_columns")
+        hints = [f"{m!r} (the file has {match.suggestions[m]!r})" if m in match.suggestions
+                 else repr(m) for m in missing]
+        raise IngestError(
+            f"The file must have the columns {[r.name for r in rules if r.required]}; missing "
+            f"{', '.join(hints)}; unexpected {list(match.extra)}. Rename the columns (case and "
+            "spaces do not matter) or choose the dataset or model the file belongs to.",
+            check="missing_columns")
+
+    # -- chunks ------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[IngestChunk]:
+        buffer = b""
+        line = 1
+        header_pending = True
+        done = 0
+        budget = self.max_failures
+        blocks = utf8_blocks(self._source, self.encoding)
+        for block in itertools.chain(blocks, [None]):
+            final = block is None
+            if block is not None:
+                buffer = buffer + block if buffer else block
+            offset = 0
+            while final or len(buffer) - offset >= self.chunk_bytes:
+                piece = buffer[offset:] if final else buffer[offset:offset + self.chunk_bytes]
+                records = scan_records(piece, self.dialect.delimiter, final=final,
+                                       first_line=line)
+                if not final and records.consumed == 0:
+                    piece = buffer[offset:]  # a record longer than a chunk: take it all
+                    records = scan_records(piece, self.dialect.delimiter, final=False,
+                                           first_line=line)
+                    if records.consumed == 0:
+                        break  # wait for more bytes
+                if header_pending and len(records.starts):
+                    records = _drop_first(records)
+                    header_pending = False
+                done += records.consumed
+                chunk = self._chunk(piece, records, budget,
+                                    min(done / max(self._text_bytes, 1), 1.0))
+                budget = max(budget - len(chunk.failures), 0)
+                yield chunk
+                offset += records.consumed
+                line = records.next_line
+                if final:
+                    break
+            buffer = buffer[offset:]
+
+    def _chunk(self, buffer: bytes, records: Records, budget: int,
+               progress: float) -> IngestChunk:
+        width = len(self.dialect.header)
+        ragged = records.fields != width
+        table, slow_ragged = self._parse(buffer, records, ~ragged)
+        ragged_fields = np.where(ragged, records.fields, 0)
+        if slow_ragged is not None:
+            ragged_fields[~ragged] = np.where(slow_ragged[0], slow_ragged[1], 0)
+            ragged = ragged_fields != 0
+        good_lines = records.lines[~ragged]
+        frame, conversion = convert_columns(
+            table, list(self.rules), decimal=self.dialect.decimal,
+            max_cell_chars=self.limits.max_cell_chars
+            if self._longest_line > self.limits.max_cell_chars else None)
+        cells = [pd.DataFrame({"position": f.positions, "column": f.column,
+                               "check": f.checks.astype(str)}) for f in conversion]
+        cells.append(error_failures(self._schemas, frame))
+        cells = [c for c in cells if len(c)]
+        failed = (pd.concat(cells, ignore_index=True).drop_duplicates(["position", "column"])
+                  if cells else None)
+        bad = np.zeros(len(frame), bool)
+        counts: Counter[str] = Counter()
+        if failed is not None:
+            bad[failed["position"].to_numpy()] = True
+            counts.update(failed["check"].value_counts().to_dict())
+        ragged_rows = np.flatnonzero(ragged)
+        for row in ragged_rows:
+            counts["too_many_fields" if ragged_fields[row] > width else "too_few_fields"] += 1
+        valid = frame.loc[~bad].reset_index(drop=True)
+        tallies = self._tallies(frame, table, bad)
+        failures = self._failure_table(buffer, records, ragged_rows, ragged_fields, failed,
+                                       table, good_lines, budget)
+        return IngestChunk(frame=valid, line_numbers=good_lines[~bad], failures=failures,
+                           rows_read=len(records.starts), check_counts=dict(counts),
+                           warning_tallies=tallies, progress=progress)
+
+    def _parse(self, buffer: bytes, records: Records,
+               keep: np.ndarray) -> tuple[pa.Table, tuple[np.ndarray, np.ndarray] | None]:
+        """Text table of the kept records' rule columns; falls back to ``csv`` on disagreement.
+
+        The second value is None on the fast path; after a fall-back it flags the kept records
+        the ``csv`` module split into another number of fields, with that number.
+        """
+        width = len(self.dialect.header)
+        names = [f"f{i}" for i in range(width)]
+        wanted = {f"f{self.match.positions[r.name]}": r.name for r in self.rules}
+        data = keep_bytes(buffer, records, keep)
+        expected = int(keep.sum())
+        invalid: list[int] = []
+
+        def on_invalid(_row: object) -> str:
+            invalid.append(1)
+            return "skip"
+
+        if expected:
+            try:
+                table = pcsv.read_csv(
+                    io.BytesIO(data),
+                    read_options=pcsv.ReadOptions(column_names=names, use_threads=True),
+                    parse_options=pcsv.ParseOptions(
+                        delimiter=self.dialect.delimiter, quote_char='"', double_quote=True,
+                        escape_char=False, newlines_in_values=records.quoted_newlines,
+                        ignore_empty_lines=True, invalid_row_handler=on_invalid),
+                    convert_options=pcsv.ConvertOptions(
+                        column_types=dict.fromkeys(wanted, pa.string()),
+                        include_columns=list(wanted), null_values=ARROW_NULL_VALUES,
+                        strings_can_be_null=True, quoted_strings_can_be_null=True))
+            except (pa.ArrowInvalid, pa.ArrowException):
+                table = None
+        else:
+            table = pa.table({n: pa.array([], pa.string()) for n in wanted})
+        if table is not None and table.num_rows == expected and not invalid:
+            return table.rename_columns([wanted[n] for n in table.column_names]), None
+        return self._parse_slow(buffer, records, keep, wanted)
+
+    def _parse_slow(self, buffer: bytes, records: Records, keep: np.ndarray,
+                    wanted: dict[str, str]) -> tuple[pa.Table, tuple[np.ndarray, np.ndarray]]:
+        width = len(self.dialect.header)
+        positions = [int(n[1:]) for n in wanted]
+        columns: list[list[str | None]] = [[] for _ in positions]
+        wrong = np.zeros(int(keep.sum()), bool)
+        got = np.zeros(int(keep.sum()), np.int64)
+        nulls = set(ARROW_NULL_VALUES)
+        rows = 0
+        for index in np.flatnonzero(keep):
+            text = buffer[records.starts[index]:records.ends[index]].decode("utf-8")
+            fields = next(csv.reader([text], delimiter=self.dialect.delimiter, strict=False),
+                          [])
+            if len(fields) != width:
+                wrong[rows], got[rows] = True, len(fields)
+                rows += 1
+                continue
+            for column, position in zip(columns, positions, strict=True):
+                value = fields[position]
+                column.append(None if value in nulls else value)
+            rows += 1
+        table = pa.table({wanted[f"f{p}"]: pa.array(c, pa.string())
+                          for p, c in zip(positions, columns, strict=True)})
+        return table, (wrong, got)
+
+    def _tallies(self, frame: pd.DataFrame, table: pa.Table,
+                 bad: np.ndarray) -> dict[tuple[str, str], tuple[int, tuple[str, ...]]]:
+        soft = warning_failures(self._schemas, frame)
+        if not len(soft):
+            return {}
+        soft = soft[~bad[soft["position"].to_numpy()]]
+        tallies: dict[tuple[str, str], tuple[int, tuple[str, ...]]] = {}
+        for (column, check), group in soft.groupby(["column", "check"], sort=True):
+            rows = group["position"].to_numpy()
+            examples = table.column(str(column)).take(pa.array(rows[:50])).to_pylist()
+            unique = tuple(dict.fromkeys(str(e) for e in examples))[:5]
+            tallies[(str(column), str(check))] = (len(np.unique(rows)), unique)
+        return tallies
+
+    def _failure_table(self, buffer: bytes, records: Records, ragged_rows: np.ndarray,
+                       ragged_fields: np.ndarray, failed: pd.DataFrame | None, table: pa.Table,
+                       good_lines: np.ndarray, budget: int) -> pd.DataFrame:
+        if budget <= 0 or (failed is None and not len(ragged_rows)):
+            return empty_failures()
+        width = len(self.dialect.header)
+        rows: list[tuple[int, str, str, str, str]] = []
+        for index in ragged_rows[:budget]:
+            text = buffer[records.starts[index]:records.ends[index]][:200].decode(
+                "utf-8", errors="replace")
+            check = "too_many_fields" if ragged_fields[index] > width else "too_few_fields"
+            rows.append((int(records.lines[index]), "", text, check,
+                         f"Line {int(records.lines[index]):,}: " + failure_message(
+                             None, check, text, expected_fields=width)))
+        if failed is not None:
+            failed = failed.sort_values(["position"], kind="stable").head(budget)
+            for column, group in failed.groupby("column", sort=False):
+                rule = self._all_rules[str(column)]
+                positions = group["position"].to_numpy()
+                values = table.column(str(column)).take(pa.array(positions)).to_pylist()
+                for position, check, value in zip(positions, group["check"], values,
+                                                  strict=True):
+                    text = "" if value is None else str(value)
+                    rows.append((int(good_lines[position]), str(column), text, str(check),
+                                 failure_message(rule, str(check), text,
+                                                 decimal=self.dialect.decimal,
+                                                 max_cell_chars=self.limits.max_cell_chars)))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        rows = rows[:budget]
+        return pd.DataFrame({
+            "row": pd.array([r[0] for r in rows], dtype="int64"),
+            "column": pd.array([r[1] for r in rows], dtype="str"),
+            "value": pd.array([r[2] for r in rows], dtype="str"),
+            "check": pd.array([r[3] for r in rows], dtype="str"),
+            "message": pd.array([r[4] for r in rows], dtype="str"),
+        })
+
+
+def _drop_first(records: Records) -> Records:
+    return Records(starts=records.starts[1:], ends=records.ends[1:], fields=records.fields[1:],
+                   lines=records.lines[1:], consumed=records.consumed,
+                   next_line=records.next_line, quoted_newlines=records.quoted_newlines)
+
+
+def ingest_chunks(source: bytes | Path, rules: Sequence[ColumnRule], *, limits: IngestLimits,
+                  chunk_bytes: int = CHUNK_BYTES, max_failures: int = 1000) -> ChunkedIngest:
+    """Run the file-level checks now; iterate the result for the rows, chunk by chunk.
+
+    Raises
+    ------
+    IngestError
+        When the file is refused at file level (the message says why and what to do).
+    """
+    return ChunkedIngest(source, rules, limits=limits, chunk_bytes=chunk_bytes,
+                         max_failures=max_failures)
+

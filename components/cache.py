@@ -1,0 +1,276 @@
+"""The only home of Streamlit caching: every heavy result is computed once and reused.
+
+Keys are small: the registry folder, a model id, frozen parameter dataclasses (``Economics``,
+policies, scenarios) and the sha256 of uploaded bytes. Large inputs are passed as
+underscore arguments, which Streamlit does not hash. Cached values are read-only: callers
+never mutate them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from config import Settings, load_settings
+from simulation.book import Book, book_from_holdout
+from simulation.bootstrap import CurveBands, bootstrap_curve
+from simulation.cashflow import LoanValues, loan_values
+from simulation.curve import ProfitCurve, profit_curve
+from simulation.economics import Economics
+
+BOOTSTRAP_RESAMPLES = 200
+BOOTSTRAP_SEED = 0
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256 of uploaded bytes: the cache key of everything computed from an upload."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@st.cache_resource
+def limit_blas_threads() -> bool:
+    """Use one BLAS thread in the app process, once.
+
+    The simulator's dot products run over arrays of a few thousand values: on a shared
+    two-core machine, waking BLAS worker threads costs far more (tens of milliseconds per
+    product) than the product itself.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    return True
+
+
+@st.cache_resource
+def settings() -> Settings:
+    """Lendscope's settings, read from the environment once per process."""
+    return load_settings()
+
+
+# ---------------------------------------------------------------- registry and models
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """One registered model as the sidebar and the Models page list it."""
+
+    model_id: str
+    algorithm: str
+    dataset: str
+    created: str
+    auc: float
+    verified: bool
+
+
+def _registry_stamp(root: Path) -> tuple[tuple[str, float], ...]:
+    """Names and modification times of the registry's entries: changes when models change."""
+    if not root.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in root.iterdir()))
+
+
+def registry_stamp() -> tuple[tuple[str, float], ...]:
+    """Cheap fingerprint of the registry folder, passed to cached listings as their key."""
+    return _registry_stamp(Path(settings().registry_dir))
+
+
+def _registry(root: str) -> Any:
+    from model.registry import Registry
+
+    return Registry(Path(root))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def model_listing(
+    root: str, stamp: tuple[tuple[str, float], ...]  # noqa: ARG001 - the cache key
+) -> tuple[list[ModelRow], str | None]:
+    """Registered models, newest first, and the champion's id (None when none is promoted).
+
+    ``stamp`` (from :func:`registry_stamp`) changes whenever a model is added or promoted,
+    which refreshes the listing.
+    """
+    registry = _registry(root)
+    rows = [_row(entry) for entry in registry.list()]
+    return rows, registry.champion_id()
+
+
+def _row(entry: Any) -> ModelRow:
+    metrics = getattr(entry, "metrics", {}) or {}
+    return ModelRow(
+        model_id=str(entry.model_id),
+        algorithm=str(getattr(entry, "algorithm", "")),
+        dataset=str(getattr(entry, "dataset", "")),
+        created=str(getattr(entry, "created", "")),
+        auc=float(metrics.get("test_auc", float("nan"))),
+        verified=bool(getattr(entry, "verified", True)),
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner="Opening the model…")
+def bundle(root: str, model_id: str) -> Any:
+    """The verified model bundle ``model_id`` (read-only, shared by every session)."""
+    return _registry(root).load(model_id)
+
+
+def open_bundle(model_id: str) -> Any:
+    """The bundle of ``model_id`` from the configured registry."""
+    return bundle(str(settings().registry_dir), model_id)
+
+
+# ---------------------------------------------------------------- simulation
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def book(root: str, model_id: str) -> Book:
+    """The model's held-out applicants as a simulation book."""
+    loaded = bundle(root, model_id)
+    return book_from_holdout(loaded.holdout, loaded.spec)
+
+
+def open_book(model_id: str) -> Book:
+    """The book of ``model_id`` from the configured registry."""
+    return book(str(settings().registry_dir), model_id)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def values(root: str, model_id: str, economics: Economics) -> LoanValues:
+    """Money per held-out applicant under ``economics``."""
+    return loan_values(book(root, model_id), economics)
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing the profit curve…")
+def curve(root: str, model_id: str, economics: Economics, on: str) -> ProfitCurve:
+    """The profit curve over every cut-off, computed once per model, economics and axis."""
+    return profit_curve(book(root, model_id), economics, on=on,  # type: ignore[arg-type]
+                        values=values(root, model_id, economics))
+
+
+@st.cache_data(max_entries=16, show_spinner="Bootstrapping the uncertainty band…")
+def bands(root: str, model_id: str, economics: Economics, on: str) -> CurveBands:
+    """Seeded bootstrap bands of :func:`curve`."""
+    return bootstrap_curve(curve(root, model_id, economics, on),
+                           n_resamples=BOOTSTRAP_RESAMPLES, random_state=BOOTSTRAP_SEED)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def curve_table(root: str, model_id: str, economics: Economics, on: str,
+                max_points: int = 400) -> pd.DataFrame:
+    """The curve with its bands, thinned to about ``max_points`` rows for charts."""
+    full = bands(root, model_id, economics, on).to_frame(curve(root, model_id, economics, on))
+    n = len(full)
+    if n <= max_points:
+        return full
+    best = int(np.nanargmax(full["net_profit"].to_numpy()))
+    rows = np.unique(np.r_[np.linspace(0, n - 1, max_points).astype(int), best])
+    return full.iloc[rows].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """Everything the simulator shows for one policy: results, swap set, screens, replay."""
+
+    result: Any
+    baseline: Any
+    swap: pd.DataFrame
+    inclusion: pd.DataFrame
+    fairness: pd.DataFrame
+    replay: pd.DataFrame
+    thin_file_label: str
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def policy_view(root: str, model_id: str, economics: Economics, policy: Any) -> PolicyView:
+    """Result of ``policy`` and its comparison with the dataset's baseline rule."""
+    from simulation.fairness import fairness_screen
+    from simulation.policy import BaselinePolicy, evaluate
+    from simulation.replay import replay
+    from simulation.swap import inclusion, missing_mask, swap_set
+
+    the_book = book(root, model_id)
+    money = values(root, model_id, economics)
+    rule = bundle(root, model_id).spec.baseline
+    baseline = BaselinePolicy(rule)
+    if rule.column:
+        group = missing_mask(the_book, rule.column)
+        label = f"Applicants without {rule.column}"
+    else:
+        group = np.ones(the_book.n, dtype=bool)
+        label = "All applicants"
+    return PolicyView(
+        result=evaluate(the_book, economics, policy, values=money),
+        baseline=evaluate(the_book, economics, baseline, values=money),
+        swap=swap_set(the_book, economics, policy, baseline, values=money).to_frame(),
+        inclusion=inclusion(the_book, economics, {"Your policy": policy, "Baseline": baseline},
+                            group, group_label=label, values=money),
+        fairness=fairness_screen(the_book, economics, policy, values=money),
+        replay=replay(the_book, economics, policy, baseline, values=money).to_frame(max_points=300),
+        thin_file_label=label,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner="Running stress scenarios…")
+def scenarios(root: str, model_id: str, economics: Economics, policy: Any) -> pd.DataFrame:
+    """The standard stress scenarios for ``policy``, side by side."""
+    from simulation.scenarios import compare_scenarios
+
+    return compare_scenarios(book(root, model_id), economics, policy)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def baseline_result(root: str, model_id: str, economics: Economics) -> Any:
+    """What the dataset's baseline rule (today's policy) earns on the held-out applicants."""
+    from simulation.policy import BaselinePolicy, evaluate
+
+    rule = bundle(root, model_id).spec.baseline
+    return evaluate(book(root, model_id), economics, BaselinePolicy(rule),
+                    values=values(root, model_id, economics))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def refer_result(root: str, model_id: str, economics: Economics, policy: Any) -> Any:
+    """Result of a two-cut-off policy with a manual-review lane."""
+    from simulation.policy import evaluate
+
+    return evaluate(book(root, model_id), economics, policy,
+                    values=values(root, model_id, economics))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def memo(root: str, model_id: str, economics: Economics, policy: Any) -> tuple[str, str, str]:
+    """Strategy JSON, memo Markdown and memo HTML for ``policy`` (built on request)."""
+    from simulation.memo import build_memo
+    from simulation.strategy import Strategy
+
+    loaded = bundle(root, model_id)
+    view = policy_view(root, model_id, economics, policy)
+    the_bands = bands(root, model_id, economics, getattr(policy, "on", "pd"))
+    the_curve = curve(root, model_id, economics, getattr(policy, "on", "pd"))
+    cutoff = getattr(policy, "cutoff", None)
+    band = None
+    if cutoff is not None:
+        at = the_bands.at(the_curve, cutoff)
+        band = (at["profit_low"], at["profit_high"])
+    from simulation.swap import swap_set
+
+    swap = swap_set(book(root, model_id), economics, policy,
+                    _baseline_policy(loaded.spec.baseline),
+                    values=values(root, model_id, economics))
+    strategy = Strategy(model_id=model_id, model_sha256=str(loaded.model_sha256),
+                        economics=economics, policy=policy, baseline=loaded.spec.baseline,
+                        dataset=loaded.spec.name)
+    built = build_memo(title=loaded.spec.title, model_id=model_id, economics=economics,
+                       result=view.result, baseline=view.baseline, swap=swap,
+                       fairness=view.fairness, profit_band=band)
+    return strategy.to_json(), built.markdown, built.html
+
+
+def _baseline_policy(rule: Any) -> Any:
+    from simulation.policy import BaselinePolicy
+
+    return BaselinePolicy(rule)

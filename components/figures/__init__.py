@@ -1,0 +1,1 @@
+"""Pure plotly figure builders: ``(result) -> plotly.graph_objects.Figure``, no streamlit."""

@@ -37,6 +37,8 @@ from data.ingest.rules import ColumnMatch, ColumnRule, duplicate_names, match_co
 from data.ingest.scan import Records, keep_bytes, scan_records
 from data.ingest.schema import build_schemas, error_failures, warning_failures
 
+HEADER_PROBE_BYTES = 4 * 1024 * 1024
+"""Bytes read to count the header's fields (no parsing): 4 MiB."""
 CHUNK_BYTES = 32 * 1024 * 1024
 """Default bytes of text per chunk (32 MiB, about 150,000 rows of 30 columns)."""
 
@@ -68,13 +70,15 @@ class ChunkedIngest:
         head = self._source.head(HEAD_BYTES)
         announced = sniff_encoding(head)
         check_not_binary(head, utf16=announced is not None and announced.wide)
+        probe = self._source.head(HEADER_PROBE_BYTES)
         if announced is not None and announced.wide:
-            first = head[announced.bom:].decode(announced.codec, errors="ignore")
+            first = probe[announced.bom:].decode(announced.codec, errors="ignore")
         else:
-            first = head.decode("latin-1")
+            first = probe.decode("latin-1")
         first_line = first.replace("\r", "\n").split("\n", 1)[0]
         check_header_width(first_line, limits.max_columns)
-        if len(first_line) == len(first) and len(head) < self._source.size:
+        first_line = first_line[:HEAD_BYTES]
+        if len(first_line) == len(first[:HEAD_BYTES]) and len(head) < self._source.size:
             raise IngestError(
                 f"The header line must end within the first {HEAD_BYTES:,} bytes; it does not. "
                 "Check that this is a CSV file with one header row.", check="header_too_long")
@@ -234,7 +238,8 @@ class ChunkedIngest:
         frame, conversion = convert_columns(
             table, list(self.rules), decimal=self.dialect.decimal,
             max_cell_chars=self.limits.max_cell_chars
-            if self._longest_line > self.limits.max_cell_chars else None)
+            if self._longest_line > self.limits.max_cell_chars or records.quoted_newlines
+            else None)
         cells = [pd.DataFrame({"position": f.positions, "column": f.column,
                                "check": f.checks.astype(str)}) for f in conversion]
         cells.append(error_failures(self._schemas, frame))
@@ -348,7 +353,8 @@ class ChunkedIngest:
             check = "too_many_fields" if ragged_fields[index] > width else "too_few_fields"
             rows.append((int(records.lines[index]), "", text, check,
                          f"Line {int(records.lines[index]):,}: " + failure_message(
-                             None, check, text, expected_fields=width)))
+                             None, check, text, expected_fields=width,
+                             got_fields=int(ragged_fields[index]))))
         if failed is not None:
             failed = failed.sort_values(["position"], kind="stable").head(budget)
             for column, group in failed.groupby("column", sort=False):

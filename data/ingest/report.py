@@ -42,14 +42,15 @@ def _number(value: float | None) -> str:
 
 
 def failure_message(rule: ColumnRule | None, check: str, value: str, *, decimal: str = ".",
-                    expected_fields: int = 0, max_cell_chars: int = 0) -> str:
+                    expected_fields: int = 0, got_fields: int = 0,
+                    max_cell_chars: int = 0) -> str:
     """The user-facing message of one failing cell (or ragged row when ``rule`` is None)."""
     shown = repr(value if len(value) <= 60 else value[:57] + "...")
     if rule is None:
         fields = "many" if check == "too_many_fields" else "few"
-        return (f"The row must have {expected_fields} fields like the header; got too {fields} "
-                f"({shown}). Quote values that contain the delimiter, and check for missing "
-                "or extra separators.")
+        return (f"The row must have {expected_fields} fields like the header; got "
+                f"{got_fields} (too {fields}): {shown}. Quote values that contain the "
+                "delimiter, and check for missing or extra separators.")
     name = f"`{rule.name}`"
     if check == "type":
         return (f"{name} must be a number; got {shown}. Use digits with '{decimal}' as the "

@@ -108,8 +108,81 @@ class LoanValues:
     net_bad: np.ndarray
 
 
-def loan_rates(book: Book, economics: Economics) -> np.ndarray:
-    """Annual rate per applicant: by band when ``rate_by_band`` is set, else one rate.
+#: Money components, in the order of :class:`UnitMoney`'s arrays.
+COMPONENTS: tuple[str, ...] = ("interest", "fee", "funding_cost", "operating_cost", "credit_loss")
+_SIGN = np.array([1.0, 1.0, -1.0, -1.0, -1.0])  # net = interest + fee - costs - loss
+
+
+@dataclass(frozen=True, eq=False)
+class UnitMoney:
+    """One loan's money as ``amount * per_amount + per_loan``, were it good or were it bad.
+
+    Arrays of shape (5,) follow :data:`COMPONENTS`; ``el_per_amount`` and ``el_per_loan``
+    give the expected loss per unit of PD. Every component of a loan is linear in its
+    amount, so sums over any set of loans need only the sums of amounts, bad amounts,
+    bad counts and PD-weighted amounts (this is what makes the profit curve fast).
+    """
+
+    good_per_amount: np.ndarray
+    bad_per_amount: np.ndarray
+    good_per_loan: np.ndarray
+    bad_per_loan: np.ndarray
+    el_per_amount: float
+    el_per_loan: float
+
+    def net(self) -> tuple[float, float, float, float]:
+        """Net of a good loan and of a bad loan: (good per amount, bad per amount,
+        good per loan, bad per loan)."""
+        return (
+            float(_SIGN @ self.good_per_amount),
+            float(_SIGN @ self.bad_per_amount),
+            float(_SIGN @ self.good_per_loan),
+            float(_SIGN @ self.bad_per_loan),
+        )
+
+
+def unit_money(economics: Economics, annual_rate: float) -> UnitMoney:
+    """:class:`UnitMoney` of a loan at ``annual_rate`` under ``economics`` (formulas in the
+    docs: instalment, balance at default, balance-months for funding)."""
+    zero = np.zeros(5)
+    if economics.mode == "simple":
+        gain, loss = float(economics.gain_per_good), float(economics.loss_per_bad)
+        interest_loss = np.array([gain, 0.0, 0.0, 0.0, 0.0]), np.array([0.0, 0, 0, 0, loss])
+        if economics.simple_units == "fraction":
+            return UnitMoney(*interest_loss, zero, zero, el_per_amount=loss, el_per_loan=0.0)
+        return UnitMoney(zero, zero, *interest_loss, el_per_amount=0.0, el_per_loan=loss)
+    term, month = economics.term_months, economics.months_to_default
+    funding = economics.annual_funding_cost / 12.0
+    pay = float(instalment(1.0, annual_rate, term))
+    exposure = float(balance(1.0, annual_rate, term, month - 1))
+    fee = economics.origination_fee
+    good = [
+        pay * term - 1.0,
+        fee,
+        funding * float(balance_months(1.0, annual_rate, term, term)),
+        0.0,
+        0.0,
+    ]
+    bad = [
+        pay * (month - 1) - (1.0 - exposure),
+        fee,
+        funding * float(balance_months(1.0, annual_rate, term, month)),
+        0.0,
+        economics.lgd * exposure,
+    ]
+    per_loan = np.array([0.0, 0.0, 0.0, economics.operating_cost_per_loan, 0.0])
+    return UnitMoney(
+        np.array(good),
+        np.array(bad),
+        per_loan,
+        per_loan.copy(),
+        el_per_amount=economics.lgd * exposure,
+        el_per_loan=0.0,
+    )
+
+
+def band_index(book: Book, economics: Economics) -> tuple[np.ndarray, np.ndarray] | None:
+    """Rate of each band and each applicant's band position, or None for one rate.
 
     Raises
     ------
@@ -117,8 +190,8 @@ def loan_rates(book: Book, economics: Economics) -> np.ndarray:
         When pricing is by band and the book has no bands or a band has no rate.
     """
     rates = economics.band_rates
-    if not rates:
-        return np.full(book.n, economics.annual_rate)
+    if not rates or economics.mode == "simple":
+        return None
     if book.band is None:
         raise EconomicsError(
             "`rate_by_band` needs a band per applicant; the book has none. "
@@ -131,7 +204,15 @@ def loan_rates(book: Book, economics: Economics) -> np.ndarray:
             f"`rate_by_band` must give a rate for every band in the book; missing {missing} "
             f"(priced bands: {sorted(rates)})."
         )
-    return np.array([rates[str(label)] for label in labels])[inverse]
+    return np.array([rates[str(label)] for label in labels]), inverse
+
+
+def loan_rates(book: Book, economics: Economics) -> np.ndarray:
+    """Annual rate per applicant, shape (n,): by band when ``rate_by_band`` is set."""
+    bands = band_index(book, economics)
+    if bands is None:
+        return np.full(book.n, economics.annual_rate)
+    return bands[0][bands[1]]
 
 
 def loan_values(
@@ -162,48 +243,42 @@ def loan_values(
     amount = book.amount
     pd = book.pd if pd is None else np.asarray(pd, dtype=np.float64)
     bad = book.outcome.astype(np.float64) if bad is None else np.asarray(bad, dtype=np.float64)
-    good = 1.0 - bad
-    if economics.mode == "simple":
-        scale = amount if economics.simple_units == "fraction" else 1.0
-        gain = np.broadcast_to(economics.gain_per_good * scale, amount.shape).astype(np.float64)
-        loss = np.broadcast_to(economics.loss_per_bad * scale, amount.shape).astype(np.float64)
-        zero = np.zeros_like(amount)
-        return LoanValues(
-            amount=amount,
-            bad=bad,
-            interest=good * gain,
-            fee=zero,
-            funding_cost=zero,
-            operating_cost=zero,
-            credit_loss=bad * loss,
-            expected_loss=pd * loss,
-            net=good * gain - bad * loss,
-            interest_good=gain,
-            interest_bad=zero,
-            funding_good=zero,
-            funding_bad=zero,
-            loss_bad=loss,
-            net_good=gain,
-            net_bad=-loss,
+    bands = band_index(book, economics)
+    if bands is None:
+        unit = unit_money(economics, economics.annual_rate)
+        ga, ba, gk, bk = (
+            unit.good_per_amount,
+            unit.bad_per_amount,
+            unit.good_per_loan,
+            unit.bad_per_loan,
         )
-    term = economics.term_months
-    month = economics.months_to_default
-    rate = loan_rates(book, economics)
-    funding = economics.annual_funding_cost / 12.0
-    pay = instalment(amount, rate, term)
-    exposure = balance(amount, rate, term, month - 1)  # balance when the loan stops paying
-    interest_good = pay * term - amount
-    interest_bad = pay * (month - 1) - (amount - exposure)
-    funding_good = funding * balance_months(amount, rate, term, term)
-    funding_bad = funding * balance_months(amount, rate, term, month)
-    fee = economics.origination_fee * amount
-    operating = np.full(amount.shape, float(economics.operating_cost_per_loan))
-    loss_bad = economics.lgd * exposure
-    net_good = interest_good + fee - funding_good - operating
-    net_bad = interest_bad + fee - funding_bad - operating - loss_bad
-    interest = good * interest_good + bad * interest_bad
-    funding_cost = good * funding_good + bad * funding_bad
-    credit_loss = bad * loss_bad
+        el_a, el_k = unit.el_per_amount, unit.el_per_loan
+    else:
+        units = [unit_money(economics, rate) for rate in bands[0]]
+        inverse = bands[1]
+
+        def stack(name: str) -> np.ndarray:
+            return np.stack([getattr(u, name) for u in units])[inverse].T  # (5, n)
+
+        ga, ba = stack("good_per_amount"), stack("bad_per_amount")
+        gk, bk = stack("good_per_loan"), stack("bad_per_loan")
+        el_a = np.array([u.el_per_amount for u in units])[inverse]
+        el_k = np.array([u.el_per_loan for u in units])[inverse]
+
+    def part(index: int, per_amount: np.ndarray, per_loan: np.ndarray) -> np.ndarray:
+        value = amount * per_amount[index] + per_loan[index]
+        return np.broadcast_to(value, amount.shape).astype(np.float64)
+
+    good_parts = [part(i, ga, gk) for i in range(5)]
+    bad_parts = [part(i, ba, bk) for i in range(5)]
+    good = 1.0 - bad
+    interest = good * good_parts[0] + bad * bad_parts[0]
+    fee = good_parts[1]
+    funding_cost = good * good_parts[2] + bad * bad_parts[2]
+    operating = good_parts[3]
+    credit_loss = bad * bad_parts[4]
+    net_good = good_parts[0] + fee - good_parts[2] - operating
+    net_bad = bad_parts[0] + bad_parts[1] - bad_parts[2] - bad_parts[3] - bad_parts[4]
     return LoanValues(
         amount=amount,
         bad=bad,
@@ -212,13 +287,13 @@ def loan_values(
         funding_cost=funding_cost,
         operating_cost=operating,
         credit_loss=credit_loss,
-        expected_loss=pd * loss_bad,
+        expected_loss=pd * (amount * el_a + el_k),
         net=interest + fee - funding_cost - operating - credit_loss,
-        interest_good=interest_good,
-        interest_bad=interest_bad,
-        funding_good=funding_good,
-        funding_bad=funding_bad,
-        loss_bad=loss_bad,
+        interest_good=good_parts[0],
+        interest_bad=bad_parts[0],
+        funding_good=good_parts[2],
+        funding_bad=bad_parts[2],
+        loss_bad=bad_parts[4],
         net_good=net_good,
         net_bad=net_bad,
     )

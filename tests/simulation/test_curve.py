@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from simulation.curve import profit_curve
+from simulation.cashflow import loan_values
+from simulation.curve import profit_curve, stable_order
 from simulation.economics import Economics
 from simulation.errors import InfeasibleError, PolicyError
 from simulation.policy import CutoffPolicy, evaluate
@@ -44,6 +45,50 @@ def test_curve_equals_recomputation_at_random_cutoffs(on, ties, loan_economics):
         for name in FIELDS:
             assert getattr(fast, name) == pytest.approx(getattr(slow, name), abs=1e-6), name
         assert fast.bad_rate == pytest.approx(slow.bad_rate, nan_ok=True)
+
+
+@pytest.mark.parametrize(
+    "economics",
+    [
+        Economics(
+            annual_rate=0.3, term_months=12, rate_by_band=(("A", 0.2), ("B", 0.3), ("C", 0.5))
+        ),
+        Economics(mode="simple", gain_per_good=0.1, loss_per_bad=0.6),
+        Economics(mode="simple", gain_per_good=80.0, loss_per_bad=900.0, simple_units="currency"),
+        Economics(annual_rate=0.0, term_months=6, operating_cost_per_loan=30.0),
+    ],
+    ids=["bands", "simple-fraction", "simple-currency", "zero-rate"],
+)
+def test_every_pricing_path_matches_recomputation(economics):
+    book = random_book(250, seed=8)
+    curve = profit_curve(book, economics)
+    from_values = profit_curve(book, economics, values=loan_values(book, economics))
+    np.testing.assert_allclose(curve.net_profit, from_values.net_profit, atol=1e-6)
+    np.testing.assert_allclose(curve.expected_loss, from_values.expected_loss, atol=1e-6)
+    for cutoff in (0.03, 0.1, 0.2):
+        fast = curve.at(cutoff)
+        slow = evaluate(book, economics, CutoffPolicy(cutoff))
+        for name in FIELDS:
+            assert getattr(fast, name) == pytest.approx(getattr(slow, name), abs=1e-6), name
+    np.testing.assert_allclose(
+        np.cumsum(curve.sorted_net)[curve.group_end], curve.net_profit[1:], atol=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([0.3, -0.0, 0.0, -2.5, 0.3, 1e-300, -1e-300, 7.0]),
+        np.random.default_rng(0).choice([0.1, 0.2, 0.3], 1000),
+        # neighbours that differ only in the lowest mantissa bits collide after truncation
+        np.nextafter(0.25, 1) * np.ones(500)
+        + np.random.default_rng(1).integers(0, 50, 500) * np.spacing(0.25),
+        np.random.default_rng(2).beta(2, 12, 5000),
+    ],
+    ids=["signs", "ties", "collisions", "continuous"],
+)
+def test_stable_order_equals_a_stable_argsort(values):
+    np.testing.assert_array_equal(stable_order(values), np.argsort(values + 0.0, kind="stable"))
 
 
 def test_three_loan_curve(three_loans, loan_economics):

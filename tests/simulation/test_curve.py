@@ -105,8 +105,9 @@ def test_three_loan_curve(three_loans, loan_economics):
     assert best.cutoff == pytest.approx(0.10)
     assert best.net_profit == pytest.approx(NET["A"] + NET["B"], abs=1e-5)
     assert curve.frontier.tolist() == [False, False, True, True]
-    # break-even for the average loan: mean net_good / (mean net_good - mean net_bad)
-    assert 0 < curve.break_even_pd < 1
+    # average loan: net if good (20.1320 + 50.2640 + 20.1320) / 3 = 30.1760, net if bad
+    # (-333.3551 - 656.7102 - 333.3551) / 3 = -441.1402; break-even 30.1760 / 471.3162
+    assert curve.break_even_pd == pytest.approx(0.0640250, abs=1e-6)
 
 
 def test_constraints_are_respected(loan_economics):

@@ -152,12 +152,15 @@ def convert_columns(
     failures: list[CellFailures] = []
     for rule in rules:
         text = table.column(rule.name)
-        if max_cell_chars is not None:
+        if max_cell_chars is not None and pa.types.is_string(text.type):
             long = _mask(pc.greater(pc.utf8_length(text), max_cell_chars))
             if long.any():
                 failures.append(CellFailures(rule.name, np.flatnonzero(long),
                                              np.full(int(long.sum()), "cell_too_long", object)))
                 text = pc.if_else(pa.array(long), pa.scalar(None, pa.string()), text)
+        if rule.kind == "numeric" and pa.types.is_floating(text.type):
+            columns[rule.name] = np.asarray(text.to_numpy(zero_copy_only=False), np.float64)
+            continue
         if rule.kind == "numeric":
             values, bad, checks = to_float(text, decimal)
             columns[rule.name] = values

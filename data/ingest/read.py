@@ -9,8 +9,6 @@ same file-level checks up front (raising :class:`IngestError` for a refused file
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -18,10 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pcsv
 
-from data.ingest.convert import ARROW_NULL_VALUES, convert_columns
+from data.ingest.convert import convert_columns
 from data.ingest.decode import Encoding, Source, resolve_encoding, sniff_encoding, utf8_blocks
 from data.ingest.dialect import (
     Dialect,
@@ -32,9 +28,10 @@ from data.ingest.dialect import (
 )
 from data.ingest.errors import IngestError
 from data.ingest.limits import HEAD_BYTES, IngestLimits, check_not_binary, check_size
+from data.ingest.parse import Layout, read_slow, read_table, split_record
 from data.ingest.report import IngestChunk, empty_failures, failure_message
 from data.ingest.rules import ColumnMatch, ColumnRule, duplicate_names, match_columns
-from data.ingest.scan import Records, keep_bytes, scan_records
+from data.ingest.scan import Records, count_fields, keep_bytes, scan_records
 from data.ingest.schema import build_schemas, error_failures, warning_failures
 
 HEADER_PROBE_BYTES = 4 * 1024 * 1024
@@ -89,6 +86,11 @@ class ChunkedIngest:
         self.rules = tuple(r for r in rules if r.name in self.match.positions)
         self._all_rules = {r.name: r for r in rules}
         self._schemas = build_schemas(self.rules)
+        self._layout = Layout(
+            width=len(self.dialect.header), delimiter=self.dialect.delimiter,
+            decimal=self.dialect.decimal,
+            columns={self.match.positions[r.name]: r.name for r in self.rules},
+            numeric=frozenset(r.name for r in self.rules if r.kind == "numeric"))
         warnings = [self.encoding.fallback] if self.encoding.fallback else []
         if self.match.extra:
             hints = [f"{e!r} (did you mean {self.match.suggestions[e]!r}?)"
@@ -190,25 +192,29 @@ class ChunkedIngest:
 
     # -- chunks ------------------------------------------------------------------------
     def __iter__(self) -> Iterator[IngestChunk]:
-        buffer = b""
+        pending: list[bytes] = []
+        pending_bytes = 0
         line = 1
         header_pending = True
         done = 0
         budget = self.max_failures
-        blocks = utf8_blocks(self._source, self.encoding)
-        for block in itertools.chain(blocks, [None]):
+        for block in itertools.chain(utf8_blocks(self._source, self.encoding), [None]):
             final = block is None
             if block is not None:
-                buffer = buffer + block if buffer else block
+                pending.append(block)
+                pending_bytes += len(block)
+                if pending_bytes < self.chunk_bytes:
+                    continue
+            buffer = b"".join(pending)
             offset = 0
             while final or len(buffer) - offset >= self.chunk_bytes:
                 piece = buffer[offset:] if final else buffer[offset:offset + self.chunk_bytes]
                 records = scan_records(piece, self.dialect.delimiter, final=final,
-                                       first_line=line)
+                                       first_line=line, with_fields=False)
                 if not final and records.consumed == 0:
                     piece = buffer[offset:]  # a record longer than a chunk: take it all
                     records = scan_records(piece, self.dialect.delimiter, final=False,
-                                           first_line=line)
+                                           first_line=line, with_fields=False)
                     if records.consumed == 0:
                         break  # wait for more bytes
                 if header_pending and len(records.starts):
@@ -223,20 +229,27 @@ class ChunkedIngest:
                 line = records.next_line
                 if final:
                     break
-            buffer = buffer[offset:]
+            rest = buffer[offset:]
+            pending, pending_bytes = ([rest], len(rest)) if rest else ([], 0)
 
     def _chunk(self, buffer: bytes, records: Records, budget: int,
                progress: float) -> IngestChunk:
-        width = len(self.dialect.header)
-        ragged = records.fields != width
-        table, slow_ragged = self._parse(buffer, records, ~ragged)
-        ragged_fields = np.where(ragged, records.fields, 0)
-        if slow_ragged is not None:
-            ragged_fields[~ragged] = np.where(slow_ragged[0], slow_ragged[1], 0)
-            ragged = ragged_fields != 0
-        good_lines = records.lines[~ragged]
+        layout = self._layout
+        fields = np.full(len(records.starts), layout.width, dtype=np.int64)
+        table, invalid = read_table(keep_bytes(buffer, records, fields > 0), layout,
+                                    quoted_newlines=records.quoted_newlines)
+        if table is None or invalid or table.num_rows != len(fields):
+            fields = count_fields(buffer, records, layout.delimiter)
+            keep = fields == layout.width
+            table, invalid = read_table(keep_bytes(buffer, records, keep), layout,
+                                        quoted_newlines=records.quoted_newlines)
+            if table is None or invalid or table.num_rows != int(keep.sum()):
+                table, counts = read_slow(buffer, records, keep, layout)
+                fields[keep] = counts
+        keep = fields == layout.width
+        good = np.flatnonzero(keep)
         frame, conversion = convert_columns(
-            table, list(self.rules), decimal=self.dialect.decimal,
+            table, list(self.rules), decimal=layout.decimal,
             max_cell_chars=self.limits.max_cell_chars
             if self._longest_line > self.limits.max_cell_chars or records.quoted_newlines
             else None)
@@ -251,131 +264,65 @@ class ChunkedIngest:
         if failed is not None:
             bad[failed["position"].to_numpy()] = True
             counts.update(failed["check"].value_counts().to_dict())
-        ragged_rows = np.flatnonzero(ragged)
-        for row in ragged_rows:
-            counts["too_many_fields" if ragged_fields[row] > width else "too_few_fields"] += 1
-        valid = frame.loc[~bad].reset_index(drop=True)
-        tallies = self._tallies(frame, table, bad)
-        failures = self._failure_table(buffer, records, ragged_rows, ragged_fields, failed,
-                                       table, good_lines, budget)
-        return IngestChunk(frame=valid, line_numbers=good_lines[~bad], failures=failures,
-                           rows_read=len(records.starts), check_counts=dict(counts),
-                           warning_tallies=tallies, progress=progress)
+        ragged = np.flatnonzero(~keep)
+        for index in ragged:
+            counts["too_many_fields" if fields[index] > layout.width else "too_few_fields"] += 1
+        good_lines = records.lines[keep]
+        valid = frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
+        return IngestChunk(
+            frame=valid, line_numbers=good_lines[~bad],
+            failures=self._failure_table(buffer, records, fields, failed, good, budget),
+            rows_read=len(records.starts), check_counts=dict(counts),
+            warning_tallies=self._tallies(frame, bad, buffer, records, good), progress=progress)
 
-    def _parse(self, buffer: bytes, records: Records,
-               keep: np.ndarray) -> tuple[pa.Table, tuple[np.ndarray, np.ndarray] | None]:
-        """Text table of the kept records' rule columns; falls back to ``csv`` on disagreement.
+    def _cell(self, buffer: bytes, records: Records, index: int, column: str) -> str:
+        fields = split_record(buffer, records, index, self.dialect.delimiter)
+        position = self.match.positions[column]
+        return fields[position].strip() if position < len(fields) else ""
 
-        The second value is None on the fast path; after a fall-back it flags the kept records
-        the ``csv`` module split into another number of fields, with that number.
-        """
-        width = len(self.dialect.header)
-        names = [f"f{i}" for i in range(width)]
-        wanted = {f"f{self.match.positions[r.name]}": r.name for r in self.rules}
-        data = keep_bytes(buffer, records, keep)
-        expected = int(keep.sum())
-        invalid: list[int] = []
-
-        def on_invalid(_row: object) -> str:
-            invalid.append(1)
-            return "skip"
-
-        if expected:
-            try:
-                table = pcsv.read_csv(
-                    io.BytesIO(data),
-                    read_options=pcsv.ReadOptions(column_names=names, use_threads=True),
-                    parse_options=pcsv.ParseOptions(
-                        delimiter=self.dialect.delimiter, quote_char='"', double_quote=True,
-                        escape_char=False, newlines_in_values=records.quoted_newlines,
-                        ignore_empty_lines=True, invalid_row_handler=on_invalid),
-                    convert_options=pcsv.ConvertOptions(
-                        column_types=dict.fromkeys(wanted, pa.string()),
-                        include_columns=list(wanted), null_values=ARROW_NULL_VALUES,
-                        strings_can_be_null=True, quoted_strings_can_be_null=True))
-            except (pa.ArrowInvalid, pa.ArrowException):
-                table = None
-        else:
-            table = pa.table({n: pa.array([], pa.string()) for n in wanted})
-        if table is not None and table.num_rows == expected and not invalid:
-            return table.rename_columns([wanted[n] for n in table.column_names]), None
-        return self._parse_slow(buffer, records, keep, wanted)
-
-    def _parse_slow(self, buffer: bytes, records: Records, keep: np.ndarray,
-                    wanted: dict[str, str]) -> tuple[pa.Table, tuple[np.ndarray, np.ndarray]]:
-        width = len(self.dialect.header)
-        positions = [int(n[1:]) for n in wanted]
-        columns: list[list[str | None]] = [[] for _ in positions]
-        wrong = np.zeros(int(keep.sum()), bool)
-        got = np.zeros(int(keep.sum()), np.int64)
-        nulls = set(ARROW_NULL_VALUES)
-        rows = 0
-        for index in np.flatnonzero(keep):
-            text = buffer[records.starts[index]:records.ends[index]].decode("utf-8")
-            fields = next(csv.reader([text], delimiter=self.dialect.delimiter, strict=False),
-                          [])
-            if len(fields) != width:
-                wrong[rows], got[rows] = True, len(fields)
-                rows += 1
-                continue
-            for column, position in zip(columns, positions, strict=True):
-                value = fields[position]
-                column.append(None if value in nulls else value)
-            rows += 1
-        table = pa.table({wanted[f"f{p}"]: pa.array(c, pa.string())
-                          for p, c in zip(positions, columns, strict=True)})
-        return table, (wrong, got)
-
-    def _tallies(self, frame: pd.DataFrame, table: pa.Table,
-                 bad: np.ndarray) -> dict[tuple[str, str], tuple[int, tuple[str, ...]]]:
+    def _tallies(self, frame: pd.DataFrame, bad: np.ndarray, buffer: bytes, records: Records,
+                 good: np.ndarray) -> dict[tuple[str, str], tuple[int, tuple[str, ...]]]:
         soft = warning_failures(self._schemas, frame)
         if not len(soft):
             return {}
         soft = soft[~bad[soft["position"].to_numpy()]]
         tallies: dict[tuple[str, str], tuple[int, tuple[str, ...]]] = {}
         for (column, check), group in soft.groupby(["column", "check"], sort=True):
-            rows = group["position"].to_numpy()
-            examples = table.column(str(column)).take(pa.array(rows[:50])).to_pylist()
-            unique = tuple(dict.fromkeys(str(e) for e in examples))[:5]
-            tallies[(str(column), str(check))] = (len(np.unique(rows)), unique)
+            rows = np.unique(group["position"].to_numpy())
+            examples = [self._cell(buffer, records, int(good[r]), str(column)) for r in rows[:50]]
+            tallies[(str(column), str(check))] = (len(rows), tuple(dict.fromkeys(examples))[:5])
         return tallies
 
-    def _failure_table(self, buffer: bytes, records: Records, ragged_rows: np.ndarray,
-                       ragged_fields: np.ndarray, failed: pd.DataFrame | None, table: pa.Table,
-                       good_lines: np.ndarray, budget: int) -> pd.DataFrame:
-        if budget <= 0 or (failed is None and not len(ragged_rows)):
+    def _failure_table(self, buffer: bytes, records: Records, fields: np.ndarray,
+                       failed: pd.DataFrame | None, good: np.ndarray,
+                       budget: int) -> pd.DataFrame:
+        width = self._layout.width
+        ragged = np.flatnonzero(fields != width)
+        if budget <= 0 or (failed is None and not len(ragged)):
             return empty_failures()
-        width = len(self.dialect.header)
         rows: list[tuple[int, str, str, str, str]] = []
-        for index in ragged_rows[:budget]:
+        for index in ragged[:budget]:
+            line = int(records.lines[index])
             text = buffer[records.starts[index]:records.ends[index]][:200].decode(
                 "utf-8", errors="replace")
-            check = "too_many_fields" if ragged_fields[index] > width else "too_few_fields"
-            rows.append((int(records.lines[index]), "", text, check,
-                         f"Line {int(records.lines[index]):,}: " + failure_message(
-                             None, check, text, expected_fields=width,
-                             got_fields=int(ragged_fields[index]))))
+            check = "too_many_fields" if fields[index] > width else "too_few_fields"
+            rows.append((line, "", text, check, f"Line {line:,}: " + failure_message(
+                None, check, text, expected_fields=width, got_fields=int(fields[index]))))
         if failed is not None:
             failed = failed.sort_values(["position"], kind="stable").head(budget)
-            for column, group in failed.groupby("column", sort=False):
-                rule = self._all_rules[str(column)]
-                positions = group["position"].to_numpy()
-                values = table.column(str(column)).take(pa.array(positions)).to_pylist()
-                for position, check, value in zip(positions, group["check"], values,
-                                                  strict=True):
-                    text = "" if value is None else str(value)
-                    rows.append((int(good_lines[position]), str(column), text, str(check),
-                                 failure_message(rule, str(check), text,
-                                                 decimal=self.dialect.decimal,
-                                                 max_cell_chars=self.limits.max_cell_chars)))
+            for position, column, check in zip(failed["position"], failed["column"],
+                                               failed["check"], strict=True):
+                index = int(good[position])
+                text = self._cell(buffer, records, index, str(column))
+                rows.append((int(records.lines[index]), str(column), text, str(check),
+                             failure_message(self._all_rules[str(column)], str(check), text,
+                                             decimal=self.dialect.decimal,
+                                             max_cell_chars=self.limits.max_cell_chars)))
         rows.sort(key=lambda r: (r[0], r[1]))
         rows = rows[:budget]
         return pd.DataFrame({
-            "row": pd.array([r[0] for r in rows], dtype="int64"),
-            "column": pd.array([r[1] for r in rows], dtype="str"),
-            "value": pd.array([r[2] for r in rows], dtype="str"),
-            "check": pd.array([r[3] for r in rows], dtype="str"),
-            "message": pd.array([r[4] for r in rows], dtype="str"),
+            name: pd.array([r[i] for r in rows], dtype="int64" if i == 0 else "str")
+            for i, name in enumerate(("row", "column", "value", "check", "message"))
         })
 
 

@@ -9,7 +9,7 @@ and delimiters outside quotes separate records and fields. The input has ``\\n``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -48,7 +48,8 @@ class Records:
     quoted_newlines: bool
 
 
-def scan_records(buf: bytes, delimiter: str, *, final: bool, first_line: int) -> Records:
+def scan_records(buf: bytes, delimiter: str, *, final: bool, first_line: int,
+                 with_fields: bool = True) -> Records:
     """Split ``buf`` (which starts at a record boundary) into records.
 
     Parameters
@@ -62,6 +63,9 @@ def scan_records(buf: bytes, delimiter: str, *, final: bool, first_line: int) ->
         counts, and a quoted field still open is an error.
     first_line : int
         File line number of ``buf``'s first byte.
+    with_fields : bool
+        Count the fields of each record; when False ``fields`` is all -1 (cheaper: the
+        parser then reports ragged rows, and only then are fields counted).
 
     Raises
     ------
@@ -82,10 +86,7 @@ def scan_records(buf: bytes, delimiter: str, *, final: bool, first_line: int) ->
                 "of the file cannot be split into rows. Remove the stray quote or close it.",
                 check="unclosed_quote",
             )
-        step = np.zeros(len(data) + 1, dtype=np.int8)
-        step[quotes[0::2]] = 1
-        step[quotes[1::2]] = -1
-        inside = np.cumsum(step[:-1], dtype=np.int8).astype(bool)
+        inside = _inside(len(data), quotes)
         lf = np.flatnonzero(is_lf & ~inside)
     else:
         lf = all_lf
@@ -96,31 +97,48 @@ def scan_records(buf: bytes, delimiter: str, *, final: bool, first_line: int) ->
         starts = np.append(starts, consumed)
         ends = np.append(ends, len(data))
         consumed = len(data)
-    lines = first_line + np.searchsorted(all_lf, starts)
+    if inside is None:
+        lines = first_line + np.arange(len(starts), dtype=np.int64)
+    else:
+        lines = first_line + np.searchsorted(all_lf, starts)
     next_line = first_line + int(np.searchsorted(all_lf, consumed))
     keep = ends > starts
     starts, ends, lines = starts[keep], ends[keep], lines[keep]
-    is_delim = data[:consumed] == ord(delimiter)
-    if inside is not None:
-        is_delim &= ~inside[:consumed]
-    positions = np.flatnonzero(is_delim)
-    fields = np.searchsorted(positions, ends) - np.searchsorted(positions, starts) + 1
-    quoted_newlines = bool(len(lf) != len(all_lf))
-    return Records(
+    records = Records(
         starts=starts.astype(np.int64),
         ends=ends.astype(np.int64),
-        fields=fields.astype(np.int64),
+        fields=np.full(len(starts), -1, dtype=np.int64),
         lines=lines.astype(np.int64),
         consumed=consumed,
         next_line=next_line,
-        quoted_newlines=quoted_newlines,
+        quoted_newlines=bool(len(lf) != len(all_lf)),
     )
+    if with_fields:
+        return replace(records, fields=count_fields(buf, records, delimiter))
+    return records
+
+
+def _inside(size: int, quotes: np.ndarray) -> np.ndarray:
+    """Mask of the bytes inside quotes (opening quote included, closing quote excluded)."""
+    step = np.zeros(size + 1, dtype=np.int8)
+    step[quotes[0::2]] = 1
+    step[quotes[1::2]] = -1
+    return np.cumsum(step[:-1], dtype=np.int8).astype(bool)
+
+
+def count_fields(buf: bytes, records: Records, delimiter: str) -> np.ndarray:
+    """Fields per record of ``records`` (delimiters outside quotes, plus one)."""
+    data = np.frombuffer(buf, dtype=np.uint8)[: records.consumed]
+    is_delim = data == ord(delimiter)
+    if b'"' in buf[: records.consumed]:
+        is_delim &= ~_inside(len(data), np.flatnonzero(data == _QUOTE))
+    positions = np.flatnonzero(is_delim)
+    counts = np.searchsorted(positions, records.ends) - np.searchsorted(positions, records.starts)
+    return (counts + 1).astype(np.int64)
 
 
 def keep_bytes(buf: bytes, records: Records, keep: np.ndarray) -> bytes:
     """The bytes of the records where ``keep`` is true, each ended by a line feed."""
-    if keep.all() and records.consumed == len(buf) and buf.endswith(b"\n"):
-        return buf
     if keep.all() and len(records.starts):
         return buf[int(records.starts[0]) : records.consumed]
     data = np.frombuffer(buf, dtype=np.uint8)

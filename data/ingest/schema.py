@@ -85,6 +85,8 @@ def build_schemas(rules: Sequence[ColumnRule]) -> RuleSchemas:
             dtype, checks=[c for _, c in hard], nullable=rule.missing == "allow",
             required=False, coerce=False,
         )
+        if not soft and not rule.unique:
+            continue
         warning_columns[rule.name] = pa.Column(
             None, checks=[c for _, c in soft], nullable=True, unique=rule.unique,
             required=False,

@@ -8,7 +8,6 @@ the profit-optimal cut-off across resamples says how firmly the data pins it dow
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,18 +78,31 @@ class CurveBands:
 
 
 def _quantiles(matrix: np.ndarray, q: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
-    """Row quantiles of ``matrix`` (points x resamples), ignoring NaN only where present."""
-    low = np.empty(matrix.shape[0])
-    high = np.empty(matrix.shape[0])
-    has_nan = np.isnan(matrix).any(axis=1)
-    clean = ~has_nan
-    if clean.any():
-        low[clean], high[clean] = np.quantile(matrix[clean], q, axis=1)
-    if has_nan.any():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN bands
-            low[has_nan], high[has_nan] = np.nanquantile(matrix[has_nan], q, axis=1)
-    return low, high
+    """Row quantiles (linear interpolation, as ``numpy.quantile``) ignoring NaN.
+
+    Sorts ``matrix`` (points x resamples) in place: numpy's vectorised sort of short rows
+    is several times faster than ``numpy.quantile``'s partition. NaN sorts last, so a row
+    with NaN only uses its first ``valid`` values; a row of NaN gives NaN.
+    """
+    matrix.sort(axis=1)
+    width = matrix.shape[1]
+    valid = np.full(matrix.shape[0], width)
+    partial = np.flatnonzero(np.isnan(matrix[:, -1]))
+    if partial.size:
+        valid[partial] = width - np.isnan(matrix[partial]).sum(axis=1)
+    rows = np.arange(matrix.shape[0])
+    out = []
+    for level in q:
+        position = level * np.maximum(valid - 1, 0)
+        below = np.floor(position).astype(np.intp)
+        above = np.minimum(below + 1, np.maximum(valid - 1, 0))
+        frac = position - below
+        low = matrix[rows, below].astype(np.float64)
+        high = matrix[rows, above].astype(np.float64)
+        value = low + (high - low) * frac
+        value[valid == 0] = np.nan
+        out.append(value)
+    return out[0], out[1]
 
 
 def bootstrap_curve(
@@ -156,9 +168,9 @@ def bootstrap_curve(
         with np.errstate(invalid="ignore", divide="ignore"):
             np.divide(bads, approved, out=bads)
         bad_rate[1:, cells] = bads
+    best = np.argmax(profit, axis=0)  # before the in-place sort below
     profit_low, profit_high = _quantiles(profit, quantiles)
     bad_low, bad_high = _quantiles(bad_rate, quantiles)
-    best = np.argmax(profit, axis=0)
     optimal = np.where(best > 0, curve.cutoff[best], np.nan)
     return CurveBands(
         profit_low=profit_low,

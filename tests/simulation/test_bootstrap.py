@@ -68,3 +68,19 @@ def test_chunking_does_not_change_the_result(curve, monkeypatch):
 def test_invalid_arguments(curve, kwargs, message):
     with pytest.raises(SimulationError, match=message):
         bootstrap_curve(curve, **kwargs)
+
+
+def test_row_quantiles_match_numpy_with_missing_values():
+    from simulation.bootstrap import _quantiles
+
+    rng = np.random.default_rng(0)
+    matrix = rng.normal(size=(40, 37)).astype(np.float32)
+    matrix[3, :5] = np.nan  # some resamples approve nobody
+    matrix[4, :] = np.nan  # no resample approves anyone
+    matrix[5, :36] = np.nan  # one value left
+    expected = np.full((2, 40), np.nan)
+    keep = ~np.isnan(matrix).all(axis=1)
+    expected[:, keep] = np.nanquantile(matrix[keep].astype(np.float64), (0.05, 0.95), axis=1)
+    low, high = _quantiles(matrix.copy(), (0.05, 0.95))
+    np.testing.assert_allclose(low, expected[0], equal_nan=True)
+    np.testing.assert_allclose(high, expected[1], equal_nan=True)

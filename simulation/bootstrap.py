@@ -148,6 +148,8 @@ def bootstrap_curve(
     chunk = max(1, min(n_resamples, CHUNK_CELLS // max(n, 1)))
     every = len(ends) == n  # all values distinct: every applicant ends a group
     dtype = np.int32 if n < 2**31 // max(chunk, 1) else np.int64
+    count_type = np.float32 if n < 2**24 else np.float64
+    sorted_bad = curve.sorted_bad.astype(count_type)
     for start in range(0, n_resamples, chunk):
         size = min(chunk, n_resamples - start)
         draws = rng.integers(0, n, size=(size, n), dtype=dtype)
@@ -156,12 +158,15 @@ def bootstrap_curve(
         counts = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n).T
         del draws
         cells = slice(start, start + size)
-        approved = np.cumsum(counts, axis=0, dtype=np.float64)
+        # counts are whole numbers below 2**24: exact in float32, at half the memory traffic
+        tally = counts.astype(count_type)
+        approved = np.cumsum(tally, axis=0)
         money = counts * curve.sorted_net[:, None]
         np.cumsum(money, axis=0, out=money)
         profit[1:, cells] = money if every else np.take(money, ends, axis=0)
         del money
-        bads = counts * curve.sorted_bad[:, None]
+        bads = tally * sorted_bad[:, None]
+        del tally
         np.cumsum(bads, axis=0, out=bads)
         if not every:
             approved, bads = np.take(approved, ends, axis=0), np.take(bads, ends, axis=0)

@@ -25,7 +25,8 @@ from simulation.policy import On, PolicyResult, _check_on, _risk, result_from_su
 class ProfitCurve:
     """Results of every distinct cut-off, arrays of shape (k + 1,) in increasing approval.
 
-    Point 0 approves nobody (its cut-off is ``-inf`` on PD, ``+inf`` on points); point ``i``
+    Point 0 approves nobody (its cut-off is the float just below the smallest PD, or just
+    above the highest points, so it is a valid policy cut-off); point ``i``
     approves every applicant whose PD is at most ``cutoff[i]`` (points at least
     ``cutoff[i]``). Money in ``currency``, costs as positive numbers, ``net_profit`` higher
     is better.
@@ -318,7 +319,8 @@ def profit_curve(
         - sums["operating_cost"]
         - sums["credit_loss"]
     )
-    cutoff = np.r_[-np.inf, distinct] if on == "pd" else np.r_[np.inf, -distinct]
+    nobody = np.nextafter(distinct[0], -np.inf)  # approves no one, still a finite cut-off
+    cutoff = np.r_[nobody, distinct] if on == "pd" else -np.r_[nobody, distinct]
     return ProfitCurve(
         cutoff=cutoff,
         n_approved=count,

@@ -94,7 +94,8 @@ def test_stable_order_equals_a_stable_argsort(values):
 def test_three_loan_curve(three_loans, loan_economics):
     """Points: nobody, A, A+B, all; the optimum is 0.10 with 70.3960."""
     curve = profit_curve(three_loans, loan_economics)
-    assert curve.cutoff[0] == -math.inf
+    assert curve.cutoff[0] == np.nextafter(0.05, -1)  # approves nobody, yet a valid cut-off
+    assert curve.at(float(curve.cutoff[0])).n_approved == 0
     np.testing.assert_allclose(curve.cutoff[1:], [0.05, 0.10, 0.30])
     np.testing.assert_allclose(
         curve.net_profit,
@@ -152,10 +153,13 @@ def test_frontier_points_are_not_dominated(loan_economics):
         assert frontier[i] == (not dominated)
 
 
-def test_losing_book_is_best_left_unlent(three_loans):
+@pytest.mark.parametrize("on", ["pd", "points"])
+def test_losing_book_is_best_left_unlent(three_loans, on):
     costly = Economics(mode="simple", gain_per_good=0.0, loss_per_bad=0.5)
-    curve = profit_curve(three_loans, costly)
-    assert curve.optimal_index == 0 and curve.optimum().n_approved == 0
+    curve = profit_curve(three_loans, costly, on=on)
+    best = curve.optimum()
+    assert curve.optimal_index == 0 and best.n_approved == 0
+    assert evaluate(three_loans, costly, CutoffPolicy(best.cutoff, on=on)).n_approved == 0
 
 
 def test_query_validates_and_frames(three_loans, loan_economics):

@@ -96,20 +96,19 @@ def model_listing(
     which refreshes the listing.
     """
     registry = _registry(root)
-    rows = [_row(entry) for entry in registry.list()]
+    rows = [
+        ModelRow(
+            model_id=entry.model_id,
+            algorithm=entry.algorithm,
+            dataset=entry.dataset,
+            created=entry.created,
+            auc=float("nan") if entry.test_auc is None else float(entry.test_auc),
+            verified=entry.verified,
+        )
+        for entry in registry.list()
+    ]
+    rows.sort(key=lambda row: row.created, reverse=True)
     return rows, registry.champion_id()
-
-
-def _row(entry: Any) -> ModelRow:
-    metrics = getattr(entry, "metrics", {}) or {}
-    return ModelRow(
-        model_id=str(entry.model_id),
-        algorithm=str(getattr(entry, "algorithm", "")),
-        dataset=str(getattr(entry, "dataset", "")),
-        created=str(getattr(entry, "created", "")),
-        auc=float(metrics.get("test_auc", float("nan"))),
-        verified=bool(getattr(entry, "verified", True)),
-    )
 
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the model…")

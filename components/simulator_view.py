@@ -38,57 +38,83 @@ def current_economics(dataset: str, preset: Economics) -> Economics:
     return st.session_state.get(_economics_key(dataset), preset)
 
 
+FORM_FIELDS = ("mode", "rate", "term", "lgd", "funding", "operating", "fee", "default_month",
+               "units", "gain", "loss", "priced")
+
+
+def _field(dataset: str, name: str) -> str:
+    return f"econ_{name}::{dataset}"
+
+
 def economics_form(dataset: str, preset: Economics, bands: tuple[str, ...]) -> Economics:
     """An expander with the lending assumptions; returns the economics in force."""
     current = current_economics(dataset, preset)
     cur = preset.currency
+    fraction = current.simple_units == "fraction"
+    key = lambda name: _field(dataset, name)  # noqa: E731
     with st.expander(f"Lending assumptions ({current.mode} mode, {cur})", expanded=False):
         with st.form(f"economics_form_{dataset}", border=False):
-            mode = st.radio("Mode", ["loan", "simple"], horizontal=True,
+            mode = st.radio("Mode", ["loan", "simple"], horizontal=True, key=key("mode"),
                             index=0 if current.mode == "loan" else 1,
                             help="Loan: amortising loans with interest, funding cost and LGD. "
                                  "Simple: a fixed gain per good loan and loss per bad loan.")
             c1, c2, c3, c4 = st.columns(4)
             rate = c1.number_input("Annual interest rate (%)", 0.0, 500.0,
-                                   round(current.annual_rate * 100, 2), step=1.0)
-            term = c2.number_input("Term (months)", 1, 600, int(current.term_months), step=1)
+                                   round(current.annual_rate * 100, 2), step=1.0, key=key("rate"))
+            term = c2.number_input("Term (months)", 1, 600, int(current.term_months), step=1,
+                                   key=key("term"))
             lgd = c3.number_input("Loss given default (%)", 0.0, 100.0,
-                                  round(current.lgd * 100, 2), step=5.0)
+                                  round(current.lgd * 100, 2), step=5.0, key=key("lgd"))
             funding = c4.number_input("Funding cost (% a year)", 0.0, 500.0,
-                                      round(current.annual_funding_cost * 100, 2), step=0.5)
+                                      round(current.annual_funding_cost * 100, 2), step=0.5,
+                                      key=key("funding"))
             c5, c6, c7, c8 = st.columns(4)
             operating = c5.number_input(f"Operating cost per loan ({cur})", 0.0, 1e9,
-                                        float(current.operating_cost_per_loan), step=10.0)
+                                        float(current.operating_cost_per_loan), step=10.0,
+                                        key=key("operating"))
             fee = c6.number_input("Origination fee (% of amount)", 0.0, 100.0,
-                                  round(current.origination_fee * 100, 2), step=0.5)
-            gain = c7.number_input(f"Simple mode: gain per good loan ({cur})", 0.0, 1e9,
-                                   float(current.gain_per_good or 0.0), step=50.0)
-            loss = c8.number_input(f"Simple mode: loss per bad loan ({cur})", 0.0, 1e9,
-                                   float(current.loss_per_bad or 0.0), step=50.0)
-            priced = st.toggle("Price by risk band", value=bool(current.rate_by_band),
+                                  round(current.origination_fee * 100, 2), step=0.5,
+                                  key=key("fee"))
+            default_month = c7.number_input(
+                "Month a bad loan stops paying", 1, 600, int(current.months_to_default),
+                step=1, key=key("default_month"))
+            priced = c8.toggle("Price by risk band", value=bool(current.rate_by_band),
+                               key=key("priced"),
                                help="An annual rate per risk band instead of one rate.")
             band_rates = dict(current.rate_by_band)
-            columns = st.columns(max(len(bands), 1))
             chosen: list[tuple[str, float]] = []
-            for column, band in zip(columns, bands, strict=False):
+            for column, band in zip(st.columns(max(len(bands), 1)), bands, strict=False):
                 start = round(band_rates.get(band, current.annual_rate) * 100, 2)
                 value = column.number_input(f"Band {band} rate (%)", 0.0, 500.0, start,
-                                            step=1.0, key=f"band_rate_{dataset}_{band}")
+                                            step=1.0, key=key(f"band_{band}"))
                 chosen.append((band, value / 100.0))
+            s1, s2, s3 = st.columns(3)
+            units = s1.radio("Simple mode: gains and losses in", ["fraction", "currency"],
+                             index=0 if fraction else 1, horizontal=True, key=key("units"),
+                             format_func=lambda v: "% of amount" if v == "fraction" else cur)
+            scale = 100.0 if fraction else 1.0
+            gain = s2.number_input("Simple mode: gain per good loan", 0.0, 1e9,
+                                   float(current.gain_per_good or 0.0) * scale, step=1.0,
+                                   key=key("gain"))
+            loss = s3.number_input("Simple mode: loss per bad loan", 0.0, 1e9,
+                                   float(current.loss_per_bad or 0.0) * scale, step=1.0,
+                                   key=key("loss"))
             left, right = st.columns(2)
             applied = left.form_submit_button("Apply assumptions", type="primary")
             reset = right.form_submit_button("Reset to the dataset's preset")
     if reset:
         st.session_state.pop(_economics_key(dataset), None)
-        return preset
+        for name in (*FORM_FIELDS, *(f"band_{band}" for band in bands)):
+            st.session_state.pop(key(name), None)
+        st.rerun()
     if applied:
+        divisor = 100.0 if units == "fraction" else 1.0
         economics = preset.replace(
             mode=mode, annual_rate=rate / 100.0, term_months=int(term), lgd=lgd / 100.0,
             annual_funding_cost=funding / 100.0, operating_cost_per_loan=float(operating),
-            origination_fee=fee / 100.0,
-            gain_per_good=float(gain) if mode == "simple" or gain else current.gain_per_good,
-            loss_per_bad=float(loss) if mode == "simple" or loss else current.loss_per_bad,
-            rate_by_band=tuple(chosen) if priced else (),
+            origination_fee=fee / 100.0, default_month=min(int(default_month), int(term)),
+            simple_units=units, gain_per_good=float(gain) / divisor,
+            loss_per_bad=float(loss) / divisor, rate_by_band=tuple(chosen) if priced else (),
         )
         st.session_state[_economics_key(dataset)] = economics
         return economics
@@ -421,3 +447,5 @@ def downloads(root: str, model_id: str, economics: Economics, policy: Policy) ->
                        mime="text/markdown", on_click="ignore")
     c3.download_button("Memo (HTML)", memo_html, file_name=f"memo_{model_id}.html",
                        mime="text/html", on_click="ignore")
+    with st.expander("Preview the strategy file"):
+        st.code(strategy, language="json")

@@ -51,7 +51,7 @@ def xgb_model(data) -> xgb.Booster:
 @pytest.fixture(scope="module")
 def lgb_model(data) -> lgb.Booster:
     X, y = data
-    params = {"objective": "binary", "num_leaves": 15, "learning_rate": 0.1, "num_threads": 2,
+    params = {"objective": "binary", "num_leaves": 15, "learning_rate": 0.1, "num_threads": 1,
               "verbose": -1, "seed": 0, "min_data_per_group": 20, "cat_smooth": 5}
     return lgb.train(params, lgb.Dataset(X, y), num_boost_round=40)
 
@@ -154,3 +154,23 @@ def test_rows_that_do_not_add_up_are_flagged():
     result = _build(np.array([[0.1, 0.2], [0.1, 0.2]]), 0.0, ["a", "b"], np.array([0.3, 0.5]),
                     ExplanationMethod("x", "y", "z"))
     assert result.additive_ok.tolist() == [True, False]
+
+
+@pytest.mark.parametrize("depth", [1, 3, 6])
+def test_fast_treeshap_equals_xgboost_pred_contribs(depth):
+    """Categorical splits, missing values both ways and unknown categories (as missing)."""
+    X, y = small_frame(2000, random_state=depth)
+    X.loc[X.index[::7], "region"] = np.nan
+    X.loc[X.index[::5], "on_time"] = np.nan
+    params = {"objective": "binary:logistic", "max_depth": depth, "eta": 0.3, "nthread": 1,
+              "max_cat_to_onehot": 1, "seed": depth, "subsample": 0.8}
+    booster = xgb.train(params, xgb.DMatrix(X, y, enable_categorical=True), num_boost_round=30)
+    test, _ = small_frame(400, random_state=10 + depth)
+    test.loc[test.index[::3], "bureau"] = np.nan
+    test.loc[test.index[::4], "region"] = np.nan
+    fast = explain_booster(booster, test, threads=2)
+    slow = explain_xgboost_reference(booster, test)
+    assert np.abs(fast.values - slow.values).max() <= 1e-4
+    assert fast.base_value == pytest.approx(slow.base_value, abs=1e-5)
+    assert fast.additive_ok.all()
+    assert "treeshap" in fast.method.library and "xgboost" in slow.method.library

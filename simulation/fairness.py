@@ -68,7 +68,8 @@ def group_outcomes(
     column : str
         A segment or protected column of the book; missing values form ``"(missing)"``.
     reference : str, optional
-        Reference group; the group with the highest approval rate when None.
+        Reference group; when None, the group with the highest approval rate among groups
+        of at least ``min_group`` applicants (among all groups if none is that large).
     min_group : int
         Groups with fewer applicants get ``small_group = True``: their ratios are noisy.
     alpha : float
@@ -96,7 +97,9 @@ def group_outcomes(
     profit = np.bincount(inverse, weights=net, minlength=len(groups))
     rate = approved / n
     if reference is None:
-        ref = int(np.argmax(rate))
+        # highest approval rate among groups large enough to be a stable yardstick
+        eligible = n >= min_group if np.any(n >= min_group) else np.ones(len(groups), bool)
+        ref = int(np.argmax(np.where(eligible, rate, -np.inf)))
     else:
         matches = np.flatnonzero(groups == str(reference))
         if matches.size == 0:

@@ -142,12 +142,14 @@ def build_memo(
             )
         )
     fair_rows = [("column", "group", "applicants", "approval", "AIR", "p-value", "flags")]
-    flagged = 0
-    for row in fairness.itertuples(index=False):
+    flagged = int(fairness["flagged"].sum()) if "flagged" in fairness else 0
+    shown = fairness
+    if "kind" in fairness:  # one page: every protected group, segment groups only if flagged
+        shown = fairness[(fairness["kind"] == "protected") | fairness["flagged"]]
+    for row in shown.itertuples(index=False):
         notes = []
         if row.flagged:
             notes.append("AIR below 0.80")
-            flagged += 1
         if getattr(row, "small_group", False):
             notes.append("small group")
         if getattr(row, "reference", False):
@@ -175,7 +177,8 @@ def build_memo(
         _Section(
             "Fairness screen",
             (
-                f"{flagged} group(s) below an adverse impact ratio of 0.80. The four-fifths "
+                f"{flagged} group(s) below an adverse impact ratio of 0.80 (the table lists "
+                "every protected group and any flagged segment group). The four-fifths "
                 "threshold comes from US employment rules (29 CFR 1607.4(D)); in lending it "
                 "is a screening signal that calls for a closer look, not a legal finding.",
             ),

@@ -79,3 +79,14 @@ def test_screen_covers_segments_and_protected(book, loan_economics):
     per_column = table.groupby("column")["n"].sum()
     assert (per_column == book.n).all()
     assert table.groupby("column")["reference"].sum().eq(1).all()
+
+
+def test_default_reference_skips_tiny_groups(loan_economics):
+    """Z (3 applicants, all approved) is not the yardstick; X (40, 30 approved) is."""
+    groups = ["X"] * 40 + ["Y"] * 40 + ["Z"] * 3
+    pds = [0.05] * 30 + [0.5] * 10 + [0.05] * 20 + [0.5] * 20 + [0.05] * 3
+    rows = group_outcomes(_book(groups, pds), loan_economics, CutoffPolicy(0.1), "group")
+    rows = rows.set_index("group")
+    assert rows.loc["X", "reference"] and not rows.loc["Z", "reference"]
+    assert rows.loc["Y", "air"] == pytest.approx(0.5 / 0.75)
+    assert rows.loc["Z", "air"] == pytest.approx(1 / 0.75) and rows.loc["Z", "small_group"]

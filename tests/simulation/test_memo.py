@@ -54,3 +54,29 @@ def test_text_from_data_is_escaped(loan_economics):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;|x" in memo.html
     assert "<script>" not in memo.markdown and "<img" not in memo.markdown
     assert "&lt;script>alert(1)&lt;/script>\\|x" in memo.markdown  # pipe cannot split a cell
+
+
+def test_memo_lists_protected_groups_and_only_flagged_segments(loan_economics):
+    book = Book(
+        pd=[0.05, 0.10, 0.30, 0.02],
+        outcome=[0, 0, 1, 0],
+        amount=[1000.0] * 4,
+        columns={"region": ["Lima", "Lima", "Puno", "Puno"], "sex": ["F", "M", "F", "M"]},
+        segments=("region",),
+        protected=("sex",),
+    )
+    policy = CutoffPolicy(0.10)
+    fairness = fairness_screen(book, loan_economics, policy)
+    fairness.loc[fairness["group"] == "Puno", "flagged"] = True
+    memo = build_memo(
+        title="t",
+        model_id="m",
+        economics=loan_economics,
+        result=evaluate(book, loan_economics, policy),
+        baseline=evaluate(book, loan_economics, BaselinePolicy()),
+        swap=swap_set(book, loan_economics, policy, BaselinePolicy()),
+        fairness=fairness,
+    )
+    assert "| region | Puno |" in memo.markdown and "| region | Lima |" not in memo.markdown
+    assert "| sex | F |" in memo.markdown and "| sex | M |" in memo.markdown
+    assert "1 group(s) below" in memo.markdown

@@ -3,99 +3,110 @@
 The story
 ---------
 A microfinance lender in Peru receives applications from micro and small businesses
-(bodegas, market stalls, workshops, mototaxi owners, farmers). Most applicants are
-*thin-file*: they have never had a formal loan, so the credit bureau has no record and no
-score for them. A traditional rule ("bureau score at least 600, no score no loan") declines
-all of them, although most are viable. Alternative data lets the lender see them: inflows
-to a digital wallet (Yape/Plin-like) and how steady they are, how punctually the owner pays
-utility and phone bills and suppliers, the shop's reputation on online marketplaces, and the
-business's own revenue and margin.
+(bodegas, market stalls, workshops, mototaxi owners, farmers) from 2022 to 2025. More than
+half of the applicants are *thin-file*: they have never had a formal loan, so the credit
+bureau has no record and no score for them. A traditional rule ("bureau score at least 600,
+no score no loan") declines all of them, although most are viable: their bad rate is only
+slightly above the others'. Alternative data lets the lender see them: inflows to a digital
+wallet (Yape/Plin-like) and how steady they are, how punctually the owner pays utility and
+phone bills and suppliers, the shop's reputation on online marketplaces, and the business's
+own revenue and margin.
 
 Each applicant has two hidden traits that shape the data: business health ``h`` (sales,
 margins, reputation, digital activity) and payment discipline ``d`` (bills, suppliers, past
-delinquency, bureau score), standard normal with correlation 0.3. Observed columns are
-noisy views of them, so no single column tells the whole story.
+delinquency, bureau score), standard normal with correlation 0.3. Observed columns are noisy
+views of them, so no single column tells the whole story. Over the four years digital-wallet
+and marketplace use grow and the thin-file share falls a little, as they did in Peru.
 
 How default depends on the features
 -----------------------------------
 The log-odds of default within 12 months, ``f(x)``, is a fixed, smooth, non-linear function
-of the *observed* columns (see :func:`logit_terms`):
+of the *observed* columns only, a sum of named pieces (see :func:`logit_terms`):
 
-- payment punctuality: utility and phone on-time ratios lower risk, steeply below about 80%;
-  suppliers paid late raise it (log of the average delay);
-- digital activity: volatile wallet inflows raise risk, three times as much for thin-file
-  applicants (interaction); dormant wallets (days since the last transaction) and few
-  transactions raise it;
-- bureau history, when it exists: the score lowers risk, the worst past delinquency raises it;
-  prior loans repaid help a little;
+- payment punctuality: utility and phone on-time ratios lower risk, steeply below about 80%
+  (softplus hinge); suppliers paid late raise it (log of the average delay);
+- digital activity: volatile wallet inflows raise risk, three times as steeply for thin-file
+  applicants (interaction: without a bureau record, cash-flow stability is what tells);
+  dormant wallets (days since the last transaction) and few transactions raise it;
+- bureau history, when it exists: the score lowers risk, the worst past delinquency raises it
+  (log), prior loans help a little;
 - business fundamentals: thin margins (below about 10%) raise risk sharply; the loan as a
   share of annual revenue raises it with a sector-specific slope (agriculture and transport
-  most sensitive: interaction); existing debt to revenue raises it; young, informal (no RUC)
-  businesses are riskier; a good marketplace rating lowers it;
-- informative missingness: no bureau record adds a moderate penalty; no wallet *and* no bureau
-  record (invisible applicant) adds more; no utility bill in the owner's name adds a little;
-- the request: longer terms, debt consolidation, and jungle regions add a little.
+  most sensitive: interaction); existing debt to revenue raises it; young and informal (no
+  RUC) businesses are riskier; a good marketplace rating and many reviews lower it;
+- informative missingness: no wallet *and* no bureau record (an applicant invisible to both)
+  adds a penalty; no utility bill in the owner's name adds a little; a missing phone record
+  (prepaid) or marketplace rating is neutral;
+- the request and the place: longer terms, debt consolidation and the jungle regions add a
+  little; small household and workforce effects.
 
-Owner gender and age never enter ``f(x)``; they are protected attributes kept to screen
-outcomes (they do correlate with some features, as in real portfolios).
+Every piece moves in the direction the spec's ``monotone`` entries state. Owner gender and
+age never enter ``f(x)``; they are protected attributes kept to screen outcomes (they do
+correlate with some features, as in real portfolios).
 
-An applicant-level latent term ``u ~ Normal(0, 1.1)`` (luck, family shocks, the unobserved
-rest of the business) is added: ``default_12m ~ Bernoulli(sigmoid(f(x) + u))``. ``u`` is not
-in the data, so the best any model can do is ``true_pd = E_u[sigmoid(f(x) + u)]``, computed by
-Gauss-Hermite quadrature and kept in the oracle column. ``u`` is what caps the oracle's AUC
-(about 0.83) and it caps every model equally.
+An applicant-level latent term ``u ~ Normal(0, LATENT_SD = 0.8)`` (luck, family shocks, the
+unobserved rest of the business) is added: ``default_12m ~ Bernoulli(sigmoid(f(x) + u))``.
+``u`` is not in the data, so the best any model can do is the oracle
+``true_pd = E_u[sigmoid(f(x) + u)]``, computed by Gauss-Hermite quadrature (equivalently,
+``default_12m ~ Bernoulli(true_pd)``). ``u`` caps the oracle's AUC (about 0.84 on 50,000
+rows) and caps every model equally; the bad rate is about 11.5%, the thin-file share about
+55%, and the bureau score alone reaches an AUC about 0.10 below the oracle.
 
-Columns
--------
+Columns (in frame order)
+------------------------
 Identity (never features):
-    application_id : str, "SME-000001", in application-date order
+    application_id : str, "SME-000001", numbered in application-date order
+    application_date : datetime64[ns], 2022-01-01 to 2025-12-31, uniform
     owner_name : str, Faker (Spanish locale) first name and two surnames
-    business_name : str
-    address : str, street and number, city, department
-Owner (protected, never features unless a spec says otherwise):
+    business_name : str, sector word and owner's name, sometimes a legal form
+    address : str, "street number, city, department"
+Owner (protected attributes, not features):
     owner_gender : str, "F" or "M"
-    owner_age : int64, years, 18 to 80
-Segments:
-    thin_file : int64, 1 when the bureau has no record of the applicant
-    size_band : str, "1 worker", "2-4 workers" or "5+ workers"
+    owner_age : int64, years, 18 to 80, gamma-shaped, median about 41
+Segments (not features):
+    sector : str, one of :data:`SECTORS` (also a feature)
+    region : str, one of :data:`REGIONS`, Peru's 24 departments and Callao, weighted by
+        population (Lima about a third) (also a feature)
+    size_band : str, one of :data:`SIZE_BANDS`, from ``employees``
+    thin_file : int64, 1 when the bureau has no record of the applicant, else 0
 Business:
-    sector : str, one of :data:`SECTORS`
-    region : str, one of Peru's 24 departments or Callao (:data:`REGIONS`), population-weighted
     years_operating : int64, years, >= 0
-    employees : int64, workers including the owner, >= 1
-    tax_registered : int64, 1 when the business has a RUC (formal tax registration)
+    employees : int64, workers including the owner, 1 to 60
+    tax_registered : int64, 1 when the business has a RUC (formal tax registration), else 0
     household_size : int64, people in the owner's household, 1 to 12
 Alternative data:
-    wallet_inflow_pen : float64, PEN per month received in the digital wallet, 0 without one
-    wallet_inflow_volatility : float64, coefficient of variation of the last 6 monthly inflows,
+    wallet_inflow_pen : float64, PEN per month received in a digital wallet, 0 without one
+    wallet_inflow_volatility : float64, coefficient of variation of monthly wallet inflows,
         >= 0, NaN without a wallet
-    wallet_txn_per_month : int64, wallet transactions per month, 0 without a wallet
-    days_since_last_txn : float64, days, NaN without a wallet
+    wallet_txn_per_month : int64, wallet transactions per month, 0 to 3,000, 0 without a wallet
+    days_since_last_txn : float64, days since the last wallet transaction, 0 to 365, NaN
+        without a wallet
     utility_on_time_ratio : float64, share of the last 12 utility bills paid on time, 0 to 1,
         NaN when no bill is in the owner's name
     phone_on_time_ratio : float64, same for the phone bill, NaN for prepaid phones
     supplier_delay_days : float64, average days past due to suppliers, >= 0
-    marketplace_rating : float64, stars 1 to 5, NaN when not on a marketplace
-    marketplace_reviews : int64, review count, 0 when not on a marketplace
-    web_presence : str, "None", "Social media" or "Website"
+    marketplace_rating : float64, stars, 1 to 5, NaN when not on a marketplace
+    marketplace_reviews : int64, review count, >= 0, 0 when not on a marketplace
+    web_presence : str, one of :data:`WEB_PRESENCE`
 Traditional data:
-    bureau_score : float64, points 300 to 900, NaN for thin-file applicants
-    prior_loans : int64, formal loans in the bureau, 0 for thin-file applicants
-    worst_delinquency_days : float64, days, worst past delinquency, NaN for thin-file
-    existing_debt_pen : float64, PEN, declared outstanding debt, >= 0
+    bureau_score : float64, points, 300 to 900, NaN for thin-file applicants
+    prior_loans : int64, formal loans on the bureau record, >= 1, 0 for thin-file applicants
+    worst_delinquency_days : float64, days, worst past delinquency, >= 0, NaN for thin-file
+    existing_debt_pen : float64, PEN, declared outstanding debt (informal debt for some
+        thin-file applicants), >= 0
 Business performance and ratios:
-    monthly_revenue_pen : float64, PEN per month, log-normal
+    monthly_revenue_pen : float64, PEN per month, log-normal, median about 6,300
     profit_margin : float64, monthly profit / monthly revenue, -0.5 to 0.8
-    debt_to_income : float64, existing debt / annual revenue, >= 0
-    loan_to_revenue : float64, loan amount / annual revenue, >= 0
+    debt_to_income : float64, existing_debt_pen / (12 * monthly_revenue_pen), >= 0
+    loan_to_revenue : float64, loan_amount_pen / (12 * monthly_revenue_pen), >= 0
 Loan request:
-    loan_amount_pen : float64, PEN, 1,000 to 100,000, rounded to 100
-    loan_term_months : int64, months, one of 6, 9, 12, 18, 24, 36
+    loan_amount_pen : float64, PEN, 1,000 to 100,000 in steps of 100, median about 9,000
+    loan_term_months : int64, months, one of :data:`TERMS_MONTHS`
     loan_purpose : str, one of :data:`PURPOSES`
-    application_date : datetime64[ns], 2022-01-01 to 2025-12-31
 Outcome and oracle:
     default_12m : int64, 1 when the loan defaulted within 12 months (bad), else 0
-    true_pd : float64, probability of default given the observed columns (oracle only)
+    true_pd : float64, probability of default given the observed columns, 0 to 1 (oracle:
+        never a model input)
 """
 
 from __future__ import annotations
@@ -370,7 +381,7 @@ def generate_sme(n_rows: int, *, random_state: int = 0) -> pd.DataFrame:
     discipline = 0.3 * health + np.sqrt(1 - 0.3**2) * normal(n)
 
     female = rng.random(n) < _SECTOR_FEMALE[sector]
-    age = np.clip(np.round(42 + 11 * normal(n)), 18, 80).astype(np.int64)
+    age = np.minimum(18 + np.round(rng.gamma(4.5, 5.3, size=n)), 80).astype(np.int64)
     years = np.exp(1.5 + 0.03 * (age - 42) + 0.8 * normal(n)) - 1.0
     years = np.clip(np.floor(years), 0, age - 16).astype(np.int64)
     employees = 1 + rng.poisson(np.exp(0.2 + 0.35 * health + 0.15 * np.log1p(years)))

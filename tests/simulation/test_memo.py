@@ -79,4 +79,4 @@ def test_memo_lists_protected_groups_and_only_flagged_segments(loan_economics):
     )
     assert "| region | Puno |" in memo.markdown and "| region | Lima |" not in memo.markdown
     assert "| sex | F |" in memo.markdown and "| sex | M |" in memo.markdown
-    assert "1 group(s) below" in memo.markdown
+    assert "2 group(s) below" in memo.markdown  # Puno (forced) and F (50% vs 100%)

@@ -213,7 +213,12 @@ class ProfitCurve:
 
 
 def stable_order(risk: np.ndarray) -> np.ndarray:
-    """Positions sorting ``risk`` ascending, ties in file order (like a stable argsort).
+    """Positions sorting ``risk`` ascending, ties in file order (like a stable argsort)."""
+    return _sorted(risk)[0]
+
+
+def _sorted(risk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stable sort order of ``risk`` and the sorted values.
 
     Sorts one uint64 key per applicant (the float's order-preserving bits, truncated, with
     the position in the low bits), which numpy sorts several times faster than an argsort;
@@ -223,7 +228,8 @@ def stable_order(risk: np.ndarray) -> np.ndarray:
     n = values.shape[0]
     bits = max(1, (n - 1).bit_length())
     if bits > 40:
-        return np.argsort(values, kind="stable")
+        order = np.argsort(values, kind="stable")
+        return order, values[order]
     raw = values.view(np.uint64)
     if values.min() >= 0:
         ordered = raw  # non-negative floats already sort like their bits
@@ -245,7 +251,8 @@ def stable_order(risk: np.ndarray) -> np.ndarray:
         where = np.flatnonzero(shared)
         members = order[where]
         order[where] = members[np.lexsort((members, values[members], truncated[where]))]
-    return order
+        sorted_values = values[order]
+    return order, sorted_values
 
 
 def _cumulative(column: np.ndarray, ends: np.ndarray | None) -> np.ndarray:
@@ -285,12 +292,13 @@ def profit_curve(
     """
     _check_on(on)
     risk = _risk(book, on)
-    order = stable_order(risk)
-    keys = risk[order]
+    order, keys = _sorted(risk)
     group_end = np.flatnonzero(np.r_[keys[1:] != keys[:-1], True])
     ends = None if group_end.shape[0] == book.n else group_end
-    distinct = keys[group_end]
-    count = np.r_[0.0, group_end + 1.0]
+    distinct = keys if ends is None else keys[group_end]
+    count = np.empty(group_end.shape[0] + 1)
+    count[0] = 0.0
+    np.add(group_end, 1.0, out=count[1:])
     if values is None and band_index(book, economics) is None:
         sums, sorted_net, sorted_bad, net_good, net_bad = _linear_sums(
             book, economics, order, keys if on == "pd" else None, ends, count
@@ -336,6 +344,19 @@ def profit_curve(
     )
 
 
+def _combine(terms: tuple[tuple[float, np.ndarray], ...], like: np.ndarray) -> np.ndarray:
+    """``sum(factor * running)`` over the non-zero factors, with one output array."""
+    total: np.ndarray | None = None
+    for factor, running in terms:
+        if factor == 0.0:
+            continue
+        if total is None:
+            total = running * factor
+        else:
+            total += running * factor
+    return np.zeros_like(like) if total is None else total
+
+
 def _linear_sums(
     book: Book,
     economics: Economics,
@@ -361,16 +382,15 @@ def _linear_sums(
     good_amount, good_count = s_a - s_ab, count - s_b
     sums = {}
     for i, name in enumerate(("interest", "fee", "funding_cost", "operating_cost", "credit_loss")):
-        total = np.zeros_like(s_a)
-        for factor, running in (
-            (unit.good_per_amount[i], good_amount),
-            (unit.bad_per_amount[i], s_ab),
-            (unit.good_per_loan[i], good_count),
-            (unit.bad_per_loan[i], s_b),
-        ):
-            if factor != 0.0:
-                total += factor * running
-        sums[name] = total
+        sums[name] = _combine(
+            (
+                (unit.good_per_amount[i], good_amount),
+                (unit.bad_per_amount[i], s_ab),
+                (unit.good_per_loan[i], good_count),
+                (unit.bad_per_loan[i], s_b),
+            ),
+            s_a,
+        )
     sums["n_bad"] = s_b
     sums["volume"] = s_a
     expected = np.zeros_like(s_a)

@@ -221,6 +221,10 @@ def economics_from_mapping(
                 f"`rate_by_band` must be a table of band = annual rate; got {bands!r}."
             )
         values["rate_by_band"] = tuple((str(k), v) for k, v in bands.items())
+    for key in ("term_months", "default_month"):  # 12.0 from a JSON or a widget means 12
+        value = values.get(key)
+        if isinstance(value, float) and value.is_integer():
+            values[key] = int(value)
     start = base if base is not None else Economics()
     if currency:
         values["currency"] = currency

@@ -82,6 +82,11 @@ def test_overrides_keep_the_base():
     assert (merged.annual_rate, merged.lgd, merged.currency) == (0.5, 0.7, "PEN")
 
 
+def test_whole_floats_are_months():
+    economics = economics_from_mapping({"term_months": 12.0, "default_month": 4.0})
+    assert (economics.term_months, economics.default_month) == (12, 4)
+
+
 def test_month_of_default_defaults_to_half_the_term():
     assert Economics(term_months=12).months_to_default == 6
     assert Economics(term_months=5).months_to_default == 3

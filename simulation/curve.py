@@ -382,15 +382,19 @@ def _linear_sums(
     good_amount, good_count = s_a - s_ab, count - s_b
     sums = {}
     for i, name in enumerate(("interest", "fee", "funding_cost", "operating_cost", "credit_loss")):
-        sums[name] = _combine(
-            (
-                (unit.good_per_amount[i], good_amount),
-                (unit.bad_per_amount[i], s_ab),
-                (unit.good_per_loan[i], good_count),
-                (unit.bad_per_loan[i], s_b),
-            ),
-            s_a,
-        )
+        per_amount = (unit.good_per_amount[i], unit.bad_per_amount[i])
+        per_loan = (unit.good_per_loan[i], unit.bad_per_loan[i])
+        terms = []
+        # a factor shared by good and bad loans applies to the whole running sum (one pass)
+        for (good_f, bad_f), whole, good_part, bad_part in (
+            (per_amount, s_a, good_amount, s_ab),
+            (per_loan, count, good_count, s_b),
+        ):
+            if good_f == bad_f:
+                terms.append((good_f, whole))
+            else:
+                terms += [(good_f, good_part), (bad_f, bad_part)]
+        sums[name] = _combine(tuple(terms), s_a)
     sums["n_bad"] = s_b
     sums["volume"] = s_a
     expected = np.zeros_like(s_a)

@@ -113,10 +113,11 @@ def to_float(text: pa.ChunkedArray, decimal: str) -> tuple[np.ndarray, np.ndarra
     return (np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64), bad, checks)
 
 
-def to_text(text: pa.ChunkedArray) -> pd.Series:
-    """Trimmed text with missing tokens as NA, dtype ``str``."""
+def to_text(text: pa.ChunkedArray, *, trim: bool = True) -> pd.Series:
+    """Text (trimmed unless ``trim`` is False) with missing tokens as NA, dtype ``str``."""
     trimmed = pc.utf8_trim_whitespace(text)
-    cleaned = pc.if_else(_missing(trimmed), pa.scalar(None, pa.string()), trimmed)
+    cleaned = pc.if_else(_missing(trimmed), pa.scalar(None, pa.string()),
+                         trimmed if trim else text)
     return pd.Series(cleaned.to_pandas(), dtype="str")
 
 
@@ -169,7 +170,7 @@ def convert_columns(
             checks = np.full(int(bad.sum()), "date", object)
             columns[rule.name] = series
         else:
-            columns[rule.name] = to_text(text)
+            columns[rule.name] = to_text(text, trim=rule.kind != "text")
             bad, checks = np.zeros(len(text), bool), np.empty(0, object)
         if bad.any():
             failures.append(CellFailures(rule.name, np.flatnonzero(bad), checks))

@@ -2,7 +2,9 @@
 
 Two schemas are built: ``errors`` holds the hard checks (a failure rejects the row: missing
 where the policy is ``reject``, non-finite numbers, hard limits, whole numbers, allowed values);
-``warnings`` holds the soft ones (training range, known categories, unique ids). Both run with
+the soft ones (training range, known categories, unique ids) are pandera checks too, but they are
+evaluated one by one (``check(series).check_output``): a soft failure is only counted and
+sampled, so pandera's per-failure error report is not needed. The error schema runs with
 ``lazy=True`` so every failing cell is reported, not only the first.
 """
 
@@ -26,6 +28,10 @@ def _finite(series: pd.Series) -> pd.Series:
     return pd.Series(np.isfinite(series.to_numpy(dtype=np.float64)), index=series.index)
 
 
+def _distinct(series: pd.Series) -> pd.Series:
+    return ~series.duplicated(keep=False)
+
+
 def _whole(series: pd.Series) -> pd.Series:
     values = series.to_numpy(dtype=np.float64)
     return pd.Series(~np.isfinite(values) | (values == np.floor(values)), index=series.index)
@@ -37,21 +43,23 @@ class RuleSchemas:
 
     Attributes
     ----------
-    errors, warnings : pandera.DataFrameSchema
-        Hard and soft checks.
+    errors : pandera.DataFrameSchema
+        Hard checks.
+    soft : tuple of (column, check name, pandera.Check)
+        Soft checks.
     check_names : dict
-        ``(column, check_number)`` -> Lendscope check name, for both schemas.
+        ``(column, check_number)`` -> Lendscope check name for the error schema.
     """
 
     errors: pa.DataFrameSchema
-    warnings: pa.DataFrameSchema
+    soft: tuple[tuple[str, str, pa.Check], ...]
     check_names: dict[tuple[str, int], str]
 
 
 def build_schemas(rules: Sequence[ColumnRule]) -> RuleSchemas:
     """Build both pandera schemas for the columns of ``rules`` (all assumed present)."""
     error_columns: dict[str, pa.Column] = {}
-    warning_columns: dict[str, pa.Column] = {}
+    soft_checks: list[tuple[str, str, pa.Check]] = []
     names: dict[tuple[str, int], str] = {}
     for rule in rules:
         hard: list[tuple[str, pa.Check]] = []
@@ -77,30 +85,24 @@ def build_schemas(rules: Sequence[ColumnRule]) -> RuleSchemas:
             hard.append(("allowed", pa.Check.isin(list(rule.allowed))))
         if rule.categories is not None and rule.kind != "numeric":
             soft.append(("unseen_category", pa.Check.isin([str(c) for c in rule.categories])))
+        if rule.unique:
+            soft.append(("duplicate", pa.Check(_distinct, name="duplicate")))
         for number, (name, _check) in enumerate(hard):
             names[(f"E:{rule.name}", number)] = name
-        for number, (name, _check) in enumerate(soft):
-            names[(f"W:{rule.name}", number)] = name
+        soft_checks += [(rule.name, name, check) for name, check in soft]
         error_columns[rule.name] = pa.Column(
             dtype, checks=[c for _, c in hard], nullable=rule.missing == "allow",
             required=False, coerce=False,
         )
-        if not soft and not rule.unique:
-            continue
-        warning_columns[rule.name] = pa.Column(
-            None, checks=[c for _, c in soft], nullable=True, unique=rule.unique,
-            required=False,
-        )
     return RuleSchemas(
         errors=pa.DataFrameSchema(error_columns, unique_column_names=True),
-        warnings=pa.DataFrameSchema(warning_columns),
+        soft=tuple(soft_checks),
         check_names=names,
     )
 
 
 def _failures(
     schema: pa.DataFrameSchema, frame: pd.DataFrame, names: dict[tuple[str, int], str],
-    prefix: str,
 ) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
@@ -120,7 +122,7 @@ def _failures(
         elif check == "field_uniqueness":
             checks.append("duplicate")
         elif number is not None and not pd.isna(number):
-            checks.append(names.get((f"{prefix}:{column}", int(number)), str(check)))
+            checks.append(names.get((f"E:{column}", int(number)), str(check)))
         else:
             checks.append(str(check))
     return pd.DataFrame({
@@ -132,9 +134,21 @@ def _failures(
 
 def error_failures(schemas: RuleSchemas, frame: pd.DataFrame) -> pd.DataFrame:
     """Cells failing a hard check: columns ``position``, ``column``, ``check``."""
-    return _failures(schemas.errors, frame, schemas.check_names, "E")
+    return _failures(schemas.errors, frame, schemas.check_names)
 
 
 def warning_failures(schemas: RuleSchemas, frame: pd.DataFrame) -> pd.DataFrame:
     """Cells failing a soft check (kept rows): columns ``position``, ``column``, ``check``."""
-    return _failures(schemas.warnings, frame, schemas.check_names, "W")
+    parts: list[pd.DataFrame] = []
+    for column, name, check in schemas.soft:
+        if column not in frame.columns or not len(frame):
+            continue
+        output = check(frame[column]).check_output
+        failing = output.index[~output.to_numpy(dtype=bool)].to_numpy()
+        if len(failing):
+            parts.append(pd.DataFrame({"position": failing.astype("int64"), "column": column,
+                                       "check": name}))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "position" else "str")
+                             for c in FAILURE_COLUMNS})
+    return pd.concat(parts, ignore_index=True)

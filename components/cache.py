@@ -273,3 +273,68 @@ def _baseline_policy(rule: Any) -> Any:
     from simulation.policy import BaselinePolicy
 
     return BaselinePolicy(rule)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the dataset…")
+def builtin_dataset(name: str, data_dir: str, pakdd_dir: str, rows: int, seed: int) -> Any:
+    """A built-in dataset (generated once for synthetic_sme); read-only."""
+    from data.dataset import load_dataset
+
+    return load_dataset(name, data_dir=Path(data_dir), pakdd_dir=Path(pakdd_dir),
+                        synthetic_rows=rows, synthetic_seed=seed)
+
+
+def open_builtin_dataset(name: str) -> Any:
+    """The built-in dataset ``name`` with the configured folders and size."""
+    config = settings()
+    return builtin_dataset(name, str(config.data_dir), str(config.pakdd_dir),
+                           config.synthetic_rows, config.synthetic_seed)
+
+
+def registry() -> Any:
+    """The configured registry (cheap to build; used for actions: save, promote, verify)."""
+    return _registry(str(settings().registry_dir))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def model_card(root: str, model_id: str) -> str:
+    """The model card Markdown of ``model_id``."""
+    from model.card import render_model_card
+
+    return render_model_card(bundle(root, model_id))
+
+
+# ---------------------------------------------------------------- explanations
+
+
+@dataclass(frozen=True, eq=False)
+class WhatIf:
+    """One applicant scored and explained: PD, points, band and contributions (log-odds)."""
+
+    pd: float
+    points: float
+    band: str
+    margin: float
+    base_value: float
+    contributions: pd.Series
+    additive: bool
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def what_if(root: str, model_id: str, values: tuple[tuple[str, Any], ...]) -> WhatIf:
+    """Score and explain one applicant given as ``(feature, value)`` pairs (hashable key)."""
+    from model.explain import explain
+
+    loaded = bundle(root, model_id)
+    frame = pd.DataFrame({name: [value] for name, value in values})
+    scored = loaded.score(frame)
+    explanation = explain(loaded, frame, threads=1)
+    return WhatIf(
+        pd=float(scored["pd"].iloc[0]),
+        points=float(scored["points"].iloc[0]),
+        band=str(scored["band"].iloc[0]),
+        margin=float(explanation.margin[0]),
+        base_value=float(explanation.base_value),
+        contributions=pd.Series(explanation.values[0], index=list(explanation.feature_names)),
+        additive=bool(explanation.additive_ok[0]),
+    )

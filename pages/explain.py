@@ -1,8 +1,25 @@
-"""Placeholder page."""
+"""Explain: which features drive risk, why one applicant scored as they did, and what-if."""
 
 import streamlit as st
 
-from components.context import require_model
+from components import cache, explain_view
+from components.context import require_model, user_errors
 
-require_model()
-st.title("explain")
+model_id = require_model()
+root = str(cache.settings().registry_dir)
+st.title("Explain")
+
+with user_errors():
+    bundle = cache.open_bundle(model_id)
+    st.subheader("What drives risk")
+    explain_view.global_view(bundle)
+    st.subheader("One applicant, and what if")
+    applicant = explain_view.pick_applicant(bundle)
+    original = cache.what_if(root, model_id, tuple(applicant.items()))
+    left, right = st.columns([2, 3])
+    with left:
+        edited = explain_view.editor(bundle, applicant)
+    with right:
+        result = cache.what_if(root, model_id, edited)
+        explain_view.result_cards(result, original)
+        explain_view.waterfalls(bundle, applicant, result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -104,12 +104,14 @@ def dependence_figure(feature_values: pd.Series, contributions: np.ndarray, *, f
 
 
 def waterfall_figure(contributions: pd.Series, *, base_value: float, scale: str = "log-odds",
-                     top: int = 10) -> go.Figure:
+                     top: int = 10,
+                     to_pd: Callable[[np.ndarray], np.ndarray] | None = None) -> go.Figure:
     """One applicant's path from the average to their own risk.
 
     ``contributions`` maps a label (feature = value) to its contribution in log-odds. With
     ``scale="probability"`` every step is shown as the change in PD (percentage points) when
-    the contributions are added in the order shown.
+    the contributions are added in the order shown; ``to_pd`` maps log-odds to PD (the
+    model's calibration; the logistic function when None).
     """
     ordered = contributions.reindex(contributions.abs().sort_values(ascending=False).index)
     head = ordered.head(top)
@@ -122,7 +124,8 @@ def waterfall_figure(contributions: pd.Series, *, base_value: float, scale: str 
     final = base_value + steps.sum()
     if scale == "probability":
         cumulative = base_value + np.r_[0.0, np.cumsum(steps)]
-        probability = 100.0 / (1.0 + np.exp(-cumulative))
+        mapping = to_pd if to_pd is not None else (lambda m: 1.0 / (1.0 + np.exp(-m)))
+        probability = 100.0 * np.asarray(mapping(cumulative), dtype=np.float64)
         start, shown, end = probability[0], np.diff(probability), probability[-1]
         fmt, unit = ".2f", "pp"
         axis = "Probability of default (%)"

@@ -134,8 +134,8 @@ _SECTOR_TICKET = np.array([18.0, 22.0, 45.0, 12.0, 80.0, 120.0, 30.0, 90.0])  # 
 _SECTOR_VOLATILITY = np.array([0.0, 0.05, 0.1, 0.05, 0.45, 0.25, 0.0, 0.1])  # log shift
 _SECTOR_LTR_SLOPE = np.array([1.6, 1.8, 2.1, 2.9, 3.4, 2.3, 1.6, 2.0])  # logit per unit
 
-# Department, share of population (INEI 2023, rounded), capital city, zone (0 coast,
-# 1 highlands, 2 jungle).
+# Department, approximate share of Peru's population in percent (rounded), capital city,
+# zone (0 coast, 1 highlands, 2 jungle).
 _REGION_TABLE: tuple[tuple[str, float, str, int], ...] = (
     ("Lima", 32.6, "Lima", 0),
     ("Piura", 6.3, "Piura", 0),
@@ -196,7 +196,7 @@ _NUMERIC_INPUTS: tuple[str, ...] = (
 _PERUVIAN_SURNAMES: tuple[str, ...] = (
     "Quispe", "Flores", "Sánchez", "Rodríguez", "García", "Rojas", "Mamani", "Huamán",
     "Ramos", "Chávez", "Vásquez", "Mendoza", "Torres", "Castillo", "Condori", "Díaz",
-    "Gutiérrez", "Vargas", "Ccopa", "Huaman", "Ticona", "Cahuana", "Espinoza", "Cruz",
+    "Gutiérrez", "Vargas", "Ccopa", "Apaza", "Ticona", "Cahuana", "Espinoza", "Cruz",
 )  # fmt: skip
 _BUSINESS_WORD = np.array(
     ["Bodega", "Restaurante", "Confecciones", "Transportes", "Agropecuaria", "Ferretería",
@@ -235,9 +235,9 @@ def _identity_columns(
     pool_street = np.array([fake.last_name() for _ in range(_POOL_SIZE)], dtype=object)
 
     n = len(female)
-    first = np.where(female, rng.choice(pool_female, size=n), rng.choice(pool_male, size=n)).astype(
-        object
-    )
+    female_first = rng.choice(pool_female, size=n)
+    male_first = rng.choice(pool_male, size=n)
+    first = np.where(female, female_first, male_first).astype(object)
     surname1 = rng.choice(pool_surname, size=n)
     surname2 = rng.choice(pool_surname, size=n)
     owner_name = first + " " + surname1 + " " + surname2
@@ -350,12 +350,21 @@ def generate_sme(n_rows: int, *, random_state: int = 0) -> pd.DataFrame:
     n_rows : int
         Number of applications, >= 1.
     random_state : int, default 0
-        Seed of the one random generator; the same seed gives the same frame.
+        Seed of the one random generator (Faker is seeded from it too). The same seed gives
+        the same frame and the same Parquet bytes, with the same numpy, pandas and Faker
+        versions.
 
     Returns
     -------
     pandas.DataFrame of shape (n_rows, 38)
         The columns listed in this module's docstring, sorted by ``application_date``.
+
+    Raises
+    ------
+    TypeError
+        When ``n_rows`` is not an int.
+    ValueError
+        When ``n_rows`` is below 1.
     """
     if isinstance(n_rows, bool) or not isinstance(n_rows, int | np.integer):
         raise TypeError(f"`n_rows` must be an int; got {n_rows!r}.")

@@ -19,7 +19,7 @@ from data.ingest.rules import ColumnRule
 
 def ingest(
     source: bytes | Path,
-    rules: Sequence[ColumnRule],
+    rules: Sequence[ColumnRule] | None,
     *,
     limits: IngestLimits,
     progress: Callable[[float], None] | None = None,
@@ -32,8 +32,9 @@ def ingest(
     ----------
     source : bytes or Path
         The uploaded bytes, or the path of the file.
-    rules : sequence of ColumnRule
-        What the columns must hold (see :func:`data.ingest.rules.rules_from_spec`).
+    rules : sequence of ColumnRule or None
+        What the columns must hold (see :func:`data.ingest.rules.rules_from_spec`); None reads
+        every named column as optional text (used to infer a spec from a new file).
     limits : IngestLimits
         Size limits, checked before parsing.
     progress : callable, optional
@@ -83,7 +84,7 @@ def ingest(
     frame = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]) if frames \
         else pd.DataFrame()
     line_numbers = np.concatenate(lines) if lines else np.empty(0, np.int64)
-    rule_by_name = {r.name: r for r in rules}
+    rule_by_name = {r.name: r for r in stream.rules}
     warnings = list(stream.warnings) + [
         warning_message(rule_by_name[column], check, count, list(examples))
         for (column, check), (count, examples) in sorted(tallies.items())

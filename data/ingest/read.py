@@ -49,15 +49,16 @@ class ChunkedIngest:
     dialect : Dialect
     match : ColumnMatch
     rules : tuple of ColumnRule
-        Rules of the columns present in the file, in rule order.
+        Rules of the columns present in the file, in rule order. With ``rules=None`` every
+        named column of the header is read as optional text.
     warnings : tuple of str
         File-level warnings (encoding fall-back, ignored extra columns).
     """
 
-    def __init__(self, source: bytes | Path, rules: Sequence[ColumnRule], *,
+    def __init__(self, source: bytes | Path, rules: Sequence[ColumnRule] | None, *,
                  limits: IngestLimits, chunk_bytes: int = CHUNK_BYTES,
                  max_failures: int = 1000) -> None:
-        if not rules:
+        if rules is not None and not rules:
             raise ValueError("`rules` must name at least one column; got none.")
         self.limits = limits
         self.chunk_bytes = max(int(chunk_bytes), 1024)
@@ -82,6 +83,9 @@ class ChunkedIngest:
         self.encoding: Encoding = resolve_encoding(self._source, head)
         self._prepass()
         self.dialect: Dialect = self._dialect(head)
+        if rules is None:  # every named column, as text (for inferring a spec)
+            rules = tuple(ColumnRule(name, kind="text", required=False)
+                          for name in self.dialect.header if name)
         self.match: ColumnMatch = self._match(rules)
         self.rules = tuple(r for r in rules if r.name in self.match.positions)
         self._all_rules = {r.name: r for r in rules}
@@ -332,7 +336,7 @@ def _drop_first(records: Records) -> Records:
                    next_line=records.next_line, quoted_newlines=records.quoted_newlines)
 
 
-def ingest_chunks(source: bytes | Path, rules: Sequence[ColumnRule], *, limits: IngestLimits,
+def ingest_chunks(source: bytes | Path, rules: Sequence[ColumnRule] | None, *, limits: IngestLimits,
                   chunk_bytes: int = CHUNK_BYTES, max_failures: int = 1000) -> ChunkedIngest:
     """Run the file-level checks now; iterate the result for the rows, chunk by chunk.
 

@@ -318,17 +318,44 @@ class WhatIf:
     base_value: float
     contributions: pd.Series
     additive: bool
+    reasons: tuple[str, ...]
+    reference: str
+
+
+@st.cache_resource(max_entries=8, show_spinner="Explaining the approved applicants…")
+def reason_reference(root: str, model_id: str, approve_max_pd: float) -> Any:
+    """The approved holdout applicants that reasons are measured against (read-only)."""
+    from model.reasons import reason_reference as build
+
+    return build(bundle(root, model_id), approve_max_pd)
+
+
+def default_cutoff(root: str, model_id: str) -> float:
+    """The profit-optimal PD cut-off under the dataset's default economics."""
+    from simulation.economics import economics_from_spec
+
+    the_curve = curve(root, model_id, economics_from_spec(bundle(root, model_id).spec), "pd")
+    return float(the_curve.cutoff[the_curve.optimal_index])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def what_if(root: str, model_id: str, values: tuple[tuple[str, Any], ...]) -> WhatIf:
-    """Score and explain one applicant given as ``(feature, value)`` pairs (hashable key)."""
+def what_if(root: str, model_id: str, values: tuple[tuple[str, Any], ...],
+            approve_max_pd: float) -> WhatIf:
+    """Score and explain one applicant given as ``(feature, value)`` pairs (hashable key).
+
+    Reasons compare the applicant with the holdout applicants approved at ``approve_max_pd``.
+    """
     from model.explain import explain
+    from model.features import cast_features
+    from model.reasons import top_reasons
 
     loaded = bundle(root, model_id)
     frame = pd.DataFrame({name: [value] for name, value in values})
     scored = loaded.score(frame)
     explanation = explain(loaded, frame, threads=1)
+    reference = reason_reference(root, model_id, approve_max_pd)
+    reasons = top_reasons(explanation, cast_features(frame, loaded.spec), loaded.spec,
+                          reference)[0]
     return WhatIf(
         pd=float(scored["pd"].iloc[0]),
         points=float(scored["points"].iloc[0]),
@@ -337,4 +364,6 @@ def what_if(root: str, model_id: str, values: tuple[tuple[str, Any], ...]) -> Wh
         base_value=float(explanation.base_value),
         contributions=pd.Series(explanation.values[0], index=list(explanation.feature_names)),
         additive=bool(explanation.additive_ok[0]),
+        reasons=tuple(reason.statement for reason in reasons),
+        reference=reference.population,
     )

@@ -17,7 +17,7 @@ from components.figures.explain import (
     importance_figure,
     waterfall_figure,
 )
-from components.format import percent
+from components.format import escape_markdown, percent
 from data.errors import LendscopeError
 
 SHAP_PREFIX = "shap__"
@@ -140,3 +140,15 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.4g}"
     return str(value)
+
+
+def reasons(result: cache.WhatIf, cutoff: float) -> None:
+    """The principal reasons, as plain text (values may come from uploaded data)."""
+    if result.pd <= cutoff:
+        st.success(f"Approved at the profit-optimal cut-off (PD at most {percent(cutoff)}): "
+                   "no adverse reasons to give.", icon=":material/check_circle:")
+        return
+    st.markdown(f"**Principal reasons** (declined at PD above {percent(cutoff)})")
+    st.text("\n".join(f"{i}. {text}" for i, text in enumerate(result.reasons, start=1))
+            or "No single feature stands out against the approved applicants.")
+    st.caption(escape_markdown(f"Compared with {result.reference}."))

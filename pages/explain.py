@@ -15,11 +15,13 @@ with user_errors():
     explain_view.global_view(bundle)
     st.subheader("One applicant, and what if")
     applicant = explain_view.pick_applicant(bundle)
-    original = cache.what_if(root, model_id, tuple(applicant.items()))
+    cutoff = cache.default_cutoff(root, model_id)
+    original = cache.what_if(root, model_id, tuple(applicant.items()), cutoff)
     left, right = st.columns([2, 3])
     with left:
         edited = explain_view.editor(bundle, applicant)
     with right:
-        result = cache.what_if(root, model_id, edited)
+        result = cache.what_if(root, model_id, edited, cutoff)
         explain_view.result_cards(result, original)
+        explain_view.reasons(result, cutoff)
         explain_view.waterfalls(bundle, applicant, result)

@@ -13,12 +13,13 @@ def _applicant(bundle, position=0):
     return sample[names].iloc[[position]].reset_index(drop=True)
 
 
-def _edit(at, feature, text):
+def _edit(at, **values):
+    """Type ``values`` (feature=text) into the what-if editor and rerun."""
     editor = at.data_editor[0]
     table = editor.value
-    row = int(table.index[table["Feature"] == feature][0])
-    at.session_state[editor.key] = {"edited_rows": {row: {"Value": text}}, "added_rows": [],
-                                    "deleted_rows": []}
+    rows = {int(table.index[table["Feature"] == feature][0]): {"Value": text}
+            for feature, text in values.items()}
+    at.session_state[editor.key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
     at.run()
 
 
@@ -38,7 +39,7 @@ def test_what_if_edit_rescores_the_applicant(app_env):
     at = open_page("explain")
     bundle = Registry(app_env.registry_dir).load(app_env.model_id)
     applicant = _applicant(bundle)
-    _edit(at, "utility_on_time_ratio", "0.05")
+    _edit(at, utility_on_time_ratio="0.05")
     assert not at.exception
     applicant.loc[0, "utility_on_time_ratio"] = 0.05
     expected = bundle.score(applicant)
@@ -49,7 +50,32 @@ def test_what_if_edit_rescores_the_applicant(app_env):
 
 def test_what_if_rejects_text_in_a_numeric_feature(app_env):
     at = open_page("explain")
-    _edit(at, "years_operating", "ten")
+    _edit(at, years_operating="ten")
     assert not at.exception
     assert any("years\\_operating" in e.value and "must be a number" in e.value
                for e in at.error)
+
+
+def test_reasons_are_the_engine_reasons_for_a_declined_applicant(app_env):
+    from model.explain import explain
+    from model.features import cast_features
+    from model.reasons import reason_reference, top_reasons
+    from simulation.book import book_from_holdout
+    from simulation.curve import profit_curve
+    from simulation.economics import economics_from_spec
+
+    bundle = Registry(app_env.registry_dir).load(app_env.model_id)
+    curve = profit_curve(book_from_holdout(bundle.holdout, bundle.spec),
+                         economics_from_spec(bundle.spec))
+    cutoff = float(curve.cutoff[curve.optimal_index])
+    applicant = _applicant(bundle)
+    at = open_page("explain")
+    _edit(at, utility_on_time_ratio="0.0", supplier_delay_days="60")
+    applicant.loc[0, "utility_on_time_ratio"] = 0.0
+    applicant.loc[0, "supplier_delay_days"] = 60.0
+    assert bundle.predict_pd(applicant)[0] > cutoff
+    expected = top_reasons(explain(bundle, applicant), cast_features(applicant, bundle.spec),
+                           bundle.spec, reason_reference(bundle, cutoff))[0]
+    shown = at.text[0].value.splitlines()
+    assert shown == [f"{i}. {r.statement}" for i, r in enumerate(expected, start=1)]
+    assert 1 <= len(shown) <= 4

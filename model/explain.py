@@ -329,7 +329,11 @@ def explain(bundle: Any, frame: pd.DataFrame, *, threads: int = 2) -> Explanatio
     threads : int, default 2
         Worker threads.
     """
-    X = bundle.prepare(frame)
+    return explain_prepared(bundle, bundle.prepare(frame), threads=threads)
+
+
+def explain_prepared(bundle: Any, X: pd.DataFrame, *, threads: int = 2) -> Explanation:
+    """Like :func:`explain` on ``X = bundle.prepare(frame)`` (for callers that have it)."""
     algorithm = str(bundle.algorithm)
     if algorithm in TREE_ALGORITHMS:
         return explain_booster(bundle.estimator, X, threads=threads)

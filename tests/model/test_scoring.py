@@ -1,0 +1,192 @@
+"""Tests for model/scoring.py: the gate, scores, decisions, reasons, chunking and the run log."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.errors import LendscopeError
+from model.scoring import DecisionPolicy, rules_from_bundle, score_batch
+from tests.model.conftest import toy_frame
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def bundle(trained):
+    return trained["xgboost"]
+
+
+@pytest.fixture(scope="module")
+def policy(bundle):
+    return DecisionPolicy(float(np.quantile(bundle.holdout["pd"], 0.5)))
+
+
+@pytest.fixture(scope="module")
+def applicants():
+    return toy_frame(300, seed=31).drop(columns=["y"])
+
+
+@pytest.fixture(scope="module")
+def batch(bundle, policy, applicants):
+    return score_batch(bundle, csv_bytes(applicants), policy)
+
+
+def test_policy_decides_and_validates():
+    policy = DecisionPolicy(0.1, 0.2)
+    assert policy.decide(np.array([0.05, 0.1, 0.15, 0.2, 0.5])).tolist() == [
+        "approve", "approve", "refer", "refer", "decline"]
+    assert DecisionPolicy(0.1).decide(np.array([0.1, 0.11])).tolist() == ["approve", "decline"]
+    with pytest.raises(LendscopeError, match="`approve_max_pd` must be a PD between 0 and 1"):
+        DecisionPolicy(1.5)
+    with pytest.raises(LendscopeError, match="`refer_max_pd` must be a PD from"):
+        DecisionPolicy(0.2, 0.1)
+
+
+def test_rules_come_from_the_model(bundle):
+    rules = {r.name: r for r in rules_from_bundle(bundle)}
+    x1 = rules["x1"]
+    profile = bundle.schema.feature("x1")
+    assert x1.required and x1.kind == "numeric"
+    assert (x1.warn_min, x1.warn_max) == (profile.min_value, profile.max_value)
+    assert set(rules["city"].categories) == set(bundle.schema.feature("city").categories)
+    assert rules["app_id"].kind == "id" and not rules["app_id"].required
+    assert "y" not in rules and "sex" not in rules
+
+
+def test_scores_match_the_model_and_the_policy(bundle, policy, applicants, batch):
+    out = batch.applicants
+    assert list(out.columns) == ["line", "id", "pd", "points", "band", "decision", "reason_1",
+                                 "reason_2", "reason_3", "reason_4", "explanation_ok"]
+    assert out.line.tolist() == list(range(2, 302))
+    assert out.id.tolist() == applicants.app_id.tolist()
+    np.testing.assert_allclose(out.pd, bundle.predict_pd(applicants), atol=1e-12)
+    assert (out.decision.astype(str) == policy.decide(out.pd.to_numpy())).all()
+    assert batch.ingest.verdict in ("ok", "warnings") and batch.ingest.rows_read == 300
+    assert batch.model_id == bundle.model_id and batch.model_sha256 == bundle.model_sha256
+    assert batch.scored_at.endswith("+00:00") and batch.run_id
+    assert "TreeSHAP" in batch.explanation_method
+
+
+def test_reasons_only_for_declined_and_every_explained_row_adds_up(batch):
+    out = batch.applicants
+    approved = out.decision == "approve"
+    assert (out.loc[approved, "reason_1"] == "").all()
+    assert out.loc[approved, "explanation_ok"].isna().all()
+    declined = out.loc[~approved]
+    assert len(declined) > 50
+    assert (declined.reason_1 != "").all()
+    assert declined.explanation_ok.astype(bool).all()
+    assert batch.additivity_failures == 0
+    assert batch.decisions["approve"] == int(approved.sum())
+
+
+def test_all_reasons_on_request(bundle, policy, applicants):
+    batch = score_batch(bundle, csv_bytes(applicants), policy, reasons=2, reasons_for="all")
+    out = batch.applicants
+    assert "reason_3" not in out.columns
+    assert out.explanation_ok.notna().all()
+    assert (out.loc[out.decision == "approve", "reason_1"] != "").any()
+
+
+def test_column_order_and_extra_columns_do_not_matter(bundle, policy, applicants, batch):
+    shuffled = applicants[list(reversed(applicants.columns))].assign(note="hello")
+    again = score_batch(bundle, csv_bytes(shuffled), policy)
+    pd.testing.assert_frame_equal(again.applicants, batch.applicants)
+    assert "note" in again.ingest.extra_columns
+
+
+def test_unseen_category_warns_and_scores_as_unknown(bundle, policy, applicants):
+    changed = applicants.copy()
+    changed.loc[changed.index[:5], "city"] = "Atlantis"
+    batch = score_batch(bundle, csv_bytes(changed), policy)
+    assert batch.ingest.verdict == "warnings"
+    assert any("city" in w for w in batch.ingest.warnings)
+    assert len(batch.applicants) == 300
+    np.testing.assert_allclose(batch.applicants.pd, bundle.predict_pd(changed), atol=1e-12)
+
+
+def test_bad_rows_are_rejected_with_line_numbers(bundle, policy, applicants):
+    text = csv_bytes(applicants).decode().splitlines()
+    header = text[0].split(",")
+    cells = text[3].split(",")
+    cells[header.index("x1")] = "not a number"
+    text[3] = ",".join(cells)
+    batch = score_batch(bundle, "\n".join(text).encode(), policy)
+    assert batch.ingest.rows_rejected == 1
+    assert 4 not in set(batch.applicants.line)
+    assert 4 in set(batch.ingest.failures.row)
+
+
+def test_chunks_give_the_same_result_and_report_progress(bundle, policy, applicants, batch):
+    seen: list[float] = []
+    chunked = score_batch(bundle, csv_bytes(applicants), policy, progress=seen.append,
+                          chunk_bytes=4096)
+    assert len(seen) > 3 and seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+    pd.testing.assert_frame_equal(chunked.applicants, batch.applicants)
+    assert chunked.drift.to_frame().equals(batch.drift.to_frame())
+
+
+def test_dataframe_and_path_sources(bundle, policy, applicants, batch, tmp_path):
+    from_frame = score_batch(bundle, applicants, policy)
+    path = tmp_path / "applicants.csv"
+    path.write_bytes(csv_bytes(applicants))
+    from_path = score_batch(bundle, path, policy)
+    for other in (from_frame, from_path):
+        np.testing.assert_allclose(other.applicants.pd, batch.applicants.pd)
+    assert from_path.input_sha256 == batch.input_sha256
+
+
+def test_refused_file_scores_nothing(bundle, policy):
+    batch = score_batch(bundle, b"", policy)
+    assert batch.ingest.refused
+    assert len(batch.applicants) == 0
+    assert batch.summary()["verdict"] == "refused"
+
+
+def test_missing_feature_column_is_refused_naming_it(bundle, policy, applicants):
+    batch = score_batch(bundle, csv_bytes(applicants.drop(columns=["x2"])), policy)
+    assert batch.ingest.refused
+    assert any("x2" in e for e in batch.ingest.errors)
+
+
+def test_run_log_records_every_run(bundle, policy, applicants, tmp_path):
+    first = score_batch(bundle, csv_bytes(applicants), policy, runs_dir=tmp_path)
+    score_batch(bundle, b"", policy, runs_dir=tmp_path)
+    lines = (tmp_path / "scoring_runs.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+    record = json.loads(lines[0])
+    assert record["run_id"] == first.run_id
+    assert record["model_sha256"] == bundle.model_sha256
+    assert record["input_sha256"] == first.input_sha256
+    assert record["rows_read"] == 300 and record["rows_scored"] == 300
+    assert sum(record["decisions"].values()) == 300
+    assert json.loads(lines[1])["verdict"] == "refused"
+
+
+def test_export_is_formula_safe(bundle, policy, applicants):
+    risky = applicants.copy()
+    risky["app_id"] = ["=1+2"] + risky.app_id.tolist()[1:]
+    data = score_batch(bundle, csv_bytes(risky), policy).to_csv_bytes().decode()
+    assert "'=1+2" in data and "\r\n=1+2" not in data
+    assert data.splitlines()[0].startswith("line,id,pd,points,band,decision,reason_1")
+
+
+def test_logistic_model_scores_and_explains(trained, applicants):
+    bundle = trained["logistic"]
+    policy = DecisionPolicy(float(np.quantile(bundle.holdout["pd"], 0.5)))
+    batch = score_batch(bundle, csv_bytes(applicants), policy)
+    assert batch.additivity_failures == 0
+    assert "linear" in batch.explanation_method
+    declined = batch.applicants[batch.applicants.decision == "decline"]
+    assert (declined.reason_1 != "").all()
+
+
+def test_reasons_argument_is_validated(bundle, policy, applicants):
+    with pytest.raises(LendscopeError, match="`reasons` must be an integer from 0 to 10"):
+        score_batch(bundle, csv_bytes(applicants), policy, reasons=11)

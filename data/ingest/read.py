@@ -188,11 +188,12 @@ class ChunkedIngest:
                 f"Missing columns: {missing}.", check="missing_columns")
         hints = [f"{m!r} (the file has {match.suggestions[m]!r})" if m in match.suggestions
                  else repr(m) for m in missing]
+        required = len([r for r in rules if r.required])
         raise IngestError(
-            f"The file must have the columns {[r.name for r in rules if r.required]}; missing "
-            f"{', '.join(hints)}; unexpected {list(match.extra)}. Rename the columns (case and "
-            "spaces do not matter) or choose the dataset or model the file belongs to.",
-            check="missing_columns")
+            f"The file must have all {required:,} required columns; missing "
+            f"{_few(hints)}; unexpected {_few([repr(e) for e in match.extra])}. Rename the "
+            "columns (case and spaces do not matter) or choose the dataset or model the file "
+            "belongs to.", check="missing_columns")
 
     # -- chunks ------------------------------------------------------------------------
     def __iter__(self) -> Iterator[IngestChunk]:
@@ -328,6 +329,14 @@ class ChunkedIngest:
             name: pd.array([r[i] for r in rows], dtype="int64" if i == 0 else "str")
             for i, name in enumerate(("row", "column", "value", "check", "message"))
         })
+
+
+def _few(items: Sequence[str], limit: int = 12) -> str:
+    """``a, b, c`` or ``a, b, ... and 30 more``; ``none`` when empty."""
+    if not items:
+        return "none"
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} ... and {len(items) - limit:,} more"
 
 
 def _drop_first(records: Records) -> Records:

@@ -103,8 +103,8 @@ def rules_from_spec(spec: DatasetSpec, *, labelled: bool) -> tuple[ColumnRule, .
     Features are required, with the spec's ``min_value``/``max_value`` as hard limits and
     missing values allowed. The id column is required text (missing rejects the row,
     duplicates warn). When ``labelled`` the target is required, missing rejects the row, and
-    for a numeric bad label 0/1 only 0 and 1 are allowed. The amount column (non-negative
-    numeric), date, segment and protected columns are optional.
+    for a numeric bad label 0/1 only 0 and 1 are allowed. The oracle column (a probability),
+    the amount column (non-negative numeric), date, segment and protected columns are optional.
     """
     rules: list[ColumnRule] = []
     for feature in spec.features:
@@ -127,6 +127,9 @@ def rules_from_spec(spec: DatasetSpec, *, labelled: bool) -> tuple[ColumnRule, .
                        description="Applicant id"))
     if labelled:
         add(_target_rule(spec))
+    if spec.oracle_column is not None:
+        add(ColumnRule(name=spec.oracle_column, kind="numeric", required=False, min_value=0.0,
+                       max_value=1.0, description="True default probability (synthetic)"))
     if spec.amount_column is not None:
         add(ColumnRule(name=spec.amount_column, kind="numeric", required=False, min_value=0.0,
                        description="Loan amount"))

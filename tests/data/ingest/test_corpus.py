@@ -93,7 +93,7 @@ CASES: dict[str, Case] = {
         b" ID , Income ,AGE,Channel\n1,100,30,web\n", "ok", rows_valid=1),
     "missing_column_with_close_match": Case(
         b"id,incme,age,channel\n1,100,30,web\n", "refused",
-        ("missing 'income' (the file has 'incme')", "unexpected ['incme']")),
+        ("missing 'income' (the file has 'incme')", "unexpected 'incme'")),
     "extra_column_is_ignored_with_a_warning": Case(
         b"id,income,age,channel,ssn\n1,100,30,web,123\n", "warnings", ("Ignored", "'ssn'"),
         rows_valid=1),

@@ -190,3 +190,31 @@ def test_logistic_model_scores_and_explains(trained, applicants):
 def test_reasons_argument_is_validated(bundle, policy, applicants):
     with pytest.raises(LendscopeError, match="`reasons` must be an integer from 0 to 10"):
         score_batch(bundle, csv_bytes(applicants), policy, reasons=11)
+
+
+def test_command_line_scores_a_file(bundle, applicants, tmp_path, monkeypatch, capsys):
+    from model.__main__ import main
+    from model.registry import Registry
+
+    registry = Registry(tmp_path / "registry")
+    registry.save(bundle)
+    registry.promote(bundle.model_id)
+    monkeypatch.setenv("LENDSCOPE_REGISTRY_DIR", str(tmp_path / "registry"))
+    monkeypatch.setenv("LENDSCOPE_RUNS_DIR", str(tmp_path / "runs"))
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes(applicants))
+    output = tmp_path / "out.csv"
+    status = main(["score", "--model", "champion", "--input", str(source), "--output",
+                   str(output), "--reasons", "2", "--cutoff", "0.2"])
+    assert status == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(summary) == {"rows_read", "rows_scored", "rows_rejected", "verdict",
+                            "drifted_features", "seconds"}
+    assert summary["rows_read"] == summary["rows_scored"] == 300
+    scored = pd.read_csv(output)
+    assert len(scored) == 300 and "reason_2" in scored and "reason_3" not in scored
+    assert (scored.decision == np.where(scored.pd <= 0.2, "approve", "decline")).all()
+    assert (tmp_path / "runs" / "scoring_runs.jsonl").is_file()
+    assert main(["score", "--input", str(tmp_path / "nope.csv"), "--output",
+                 str(output)]) == 2
+    assert "`--input` must be an existing CSV file" in capsys.readouterr().err

@@ -367,3 +367,36 @@ def what_if(root: str, model_id: str, values: tuple[tuple[str, Any], ...],
         reasons=tuple(reason.statement for reason in reasons),
         reference=reference.population,
     )
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def limits() -> Any:
+    """The ingestion gate's limits from the settings."""
+    from data.ingest import IngestLimits
+
+    return IngestLimits.from_settings(settings())
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading the file…")
+def read_upload(digest: str, _data: bytes) -> Any:  # noqa: ARG001 - digest is the cache key
+    """The gate's report on uploaded bytes read as text columns (keyed on their sha256).
+
+    A resource (not copied): the report holds read-only mappings that do not pickle, and
+    callers never change it. Identical bytes give the identical report to anyone.
+    """
+    from data.ingest import ingest
+
+    return ingest(_data, None, limits=limits())
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def infer_upload_spec(digest: str, _data: bytes, name: str, target: str, id_column: str | None,
+                      amount_column: str | None) -> Any:
+    """The dataset spec inferred from an upload for the chosen target, id and amount."""
+    from data.user_csv import infer_spec
+
+    report = read_upload(digest, _data)
+    return infer_spec(report.frame, target=target, id_column=id_column,
+                      amount_column=amount_column, name=name)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -100,3 +103,76 @@ def flash() -> None:
     message = st.session_state.pop("models_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def _safe_stem(filename: str) -> str:
+    stem = Path(filename).stem
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._-")
+    return (cleaned or "user_csv")[:60]
+
+
+def inferred_table(spec: Any) -> pd.DataFrame:
+    """One row per column of the upload: the role Lendscope inferred for it."""
+    rows = [(spec.target, "target", f"bad label {spec.bad_label!r}")]
+    if spec.id_column:
+        rows.append((spec.id_column, "id", "never a feature"))
+    if spec.amount_column:
+        rows.append((spec.amount_column, "loan amount", "used by the simulator"))
+    rows += [(f.name, f.kind, "feature") for f in spec.features]
+    rows += [(name, "protected", "screened for fairness, never a feature")
+             for name in spec.protected]
+    rows += [(name, "dropped", "empty, constant, id-like or free text") for name in spec.drop]
+    return pd.DataFrame(rows, columns=["Column", "Role", "Note"])
+
+
+def upload_training() -> None:
+    """Upload a labelled CSV, pick the target, confirm the inferred kinds, train."""
+    upload = st.file_uploader("Labelled CSV (one row per past loan, with its outcome)",
+                              type=["csv", "txt"], key="models_upload")
+    if upload is None:
+        st.caption("The file goes through the same gate as scoring: encoding, delimiter and "
+                   "values are checked, and nothing in it is ever executed.")
+        return
+    data = upload.getvalue()
+    digest = cache.sha256(data)
+    report = cache.read_upload(digest, data)
+    if report.refused:
+        for message in report.errors:
+            show_error(LendscopeError(message))
+        return
+    columns = [str(c) for c in report.frame.columns]
+    st.caption(f"{report.rows_valid:,} rows and {len(columns)} columns read.")
+    c1, c2, c3 = st.columns(3)
+    target = c1.selectbox("Outcome (target) column", columns, key="models_target",
+                          index=_guess(columns, ("default", "bad", "target", "outcome")))
+    id_column = c2.selectbox("Id column (optional)", [None, *columns], key="models_id",
+                             format_func=lambda v: "(none)" if v is None else v)
+    amount_column = c3.selectbox("Loan amount column (optional)", [None, *columns],
+                                 key="models_amount",
+                                 format_func=lambda v: "(none)" if v is None else v)
+    spec = cache.infer_upload_spec(digest, data, _safe_stem(upload.name), target, id_column,
+                                   amount_column)
+    st.markdown("**What Lendscope inferred** (check before training)")
+    st.dataframe(inferred_table(spec), hide_index=True, width="stretch")
+    config = train_settings("upload")
+    confirmed = st.checkbox("The roles above are right", key="models_confirm")
+    if st.button("Train on my file", type="primary", disabled=not confirmed,
+                 key="models_train_upload"):
+        from data.user_csv import load_user_csv
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{spec.name}.csv"
+            path.write_bytes(data)
+            dataset = load_user_csv(path, target=target, id_column=id_column,
+                                    amount_column=amount_column, limits=cache.limits())
+        new_id = train_with_progress(dataset, config)
+        if new_id:
+            st.session_state["models_flash"] = f"Trained and registered {new_id}."
+            st.rerun()
+
+
+def _guess(columns: list[str], words: tuple[str, ...]) -> int:
+    for i, column in enumerate(columns):
+        if any(word in column.lower() for word in words):
+            return i
+    return 0

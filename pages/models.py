@@ -12,7 +12,7 @@ st.subheader("Train a model")
 source = st.radio("Training data", ["builtin", "upload"], horizontal=True, key="models_source",
                   format_func=lambda v: "Built-in dataset" if v == "builtin"
                   else "My labelled CSV")
-with user_errors():
+with user_errors(stop=False):
     if source == "builtin":
         name = st.selectbox("Dataset", BUILTIN_DATASETS, key="models_dataset")
         config = models_view.train_settings("builtin")

@@ -283,3 +283,46 @@ def test_pakdd_own_holdout_shows_no_drift(pakdd_bundle):
     report = drift_report(bundle, bundle.holdout, bundle.holdout["points"].to_numpy())
     assert report.rows >= 2_000
     assert report.verdict == "stable", report.to_frame().head()
+
+
+# ---------------------------------------------------------------- golden file
+GOLDEN = __import__("pathlib").Path(__file__).parent / "golden" / "scoring_200.csv"
+GOLDEN_COLUMNS = ["line", "id", "pd", "points", "band", "decision", "reason_1", "reason_2",
+                  "reason_3", "reason_4"]
+
+
+def golden_scores() -> pd.DataFrame:
+    """200 synthetic applicants scored by a small model trained with fixed seeds."""
+    from data.dataset import Dataset
+    from data.spec import load_spec
+    from data.synthetic import generate_sme
+    from model.train import TrainConfig, train_model
+
+    config = TrainConfig(algorithm="xgboost", cv_folds=2, shap_rows=0, seed=7,
+                         params={"num_boost_round": 50, "max_depth": 3})
+    bundle = train_model(Dataset(generate_sme(3000, random_state=7), load_spec("synthetic_sme")),
+                         config)
+    applicants = generate_sme(200, random_state=8).drop(columns=["default_12m", "true_pd"])
+    batch = score_batch(bundle, applicants, DecisionPolicy(0.08, 0.15))
+    return batch.applicants[GOLDEN_COLUMNS]
+
+
+@pytest.mark.slow
+def test_golden_file_of_200_applicants():
+    """Catches silent changes in PDs (1e-6), points, bands, decisions and reasons.
+
+    After an intended change, regenerate with ``LENDSCOPE_WRITE_GOLDEN=1`` and review the diff.
+    """
+    import os
+
+    actual = golden_scores()
+    if os.environ.get("LENDSCOPE_WRITE_GOLDEN") == "1":
+        actual.to_csv(GOLDEN, index=False, float_format="%.9f")
+        pytest.fail(f"Golden file rewritten at {GOLDEN.name}; review it and commit it.")
+    expected = pd.read_csv(GOLDEN, dtype={"id": str}, keep_default_na=False)
+    assert len(expected) == 200
+    np.testing.assert_allclose(actual.pd.to_numpy(), expected.pd.astype(float), atol=1e-6)
+    for column in ["line", "id", "points", "band", "decision", "reason_1", "reason_2",
+                   "reason_3", "reason_4"]:
+        assert actual[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
+    assert (expected.decision != "approve").sum() > 50

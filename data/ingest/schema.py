@@ -24,8 +24,7 @@ from data.ingest.rules import ColumnRule
 FAILURE_COLUMNS: tuple[str, ...] = ("position", "column", "check")
 
 
-def _finite(series: pd.Series) -> pd.Series:
-    return pd.Series(np.isfinite(series.to_numpy(dtype=np.float64)), index=series.index)
+_LARGEST = float(np.finfo(np.float64).max)
 
 
 def _distinct(series: pd.Series) -> pd.Series:
@@ -49,34 +48,43 @@ class RuleSchemas:
         Soft checks.
     check_names : dict
         ``(column, check_number)`` -> Lendscope check name for the error schema.
+    bounds, soft_bounds : dict
+        Column -> (low, high) of the hard and soft range checks, to name each failure
+        (``finite``, ``min_value``, ``max_value``; ``below_range``, ``above_range``).
     """
 
     errors: pa.DataFrameSchema
     soft: tuple[tuple[str, str, pa.Check], ...]
     check_names: dict[tuple[str, int], str]
+    bounds: dict[str, tuple[float, float]]
+    soft_bounds: dict[str, tuple[float, float]]
 
 
 def build_schemas(rules: Sequence[ColumnRule]) -> RuleSchemas:
     """Build both pandera schemas for the columns of ``rules`` (all assumed present)."""
     error_columns: dict[str, pa.Column] = {}
     soft_checks: list[tuple[str, str, pa.Check]] = []
+    bounds: dict[str, tuple[float, float]] = {}
+    soft_bounds: dict[str, tuple[float, float]] = {}
     names: dict[tuple[str, int], str] = {}
     for rule in rules:
         hard: list[tuple[str, pa.Check]] = []
         soft: list[tuple[str, pa.Check]] = []
         if rule.kind == "numeric":
             dtype: str | None = "float64"
-            hard.append(("finite", pa.Check(_finite, name="finite")))
-            if rule.min_value is not None:
-                hard.append(("min_value", pa.Check.ge(rule.min_value)))
-            if rule.max_value is not None:
-                hard.append(("max_value", pa.Check.le(rule.max_value)))
+            # One range check covers finiteness and both hard limits: +-inf and NaN-free
+            # values outside [low, high] fail it; failures are then told apart by value.
+            low = rule.min_value if rule.min_value is not None else -_LARGEST
+            high = rule.max_value if rule.max_value is not None else _LARGEST
+            hard.append(("range", pa.Check.in_range(low, high)))
+            bounds[rule.name] = (low, high)
             if rule.integer:
                 hard.append(("integer", pa.Check(_whole, name="integer")))
-            if rule.warn_min is not None:
-                soft.append(("below_range", pa.Check.ge(rule.warn_min)))
-            if rule.warn_max is not None:
-                soft.append(("above_range", pa.Check.le(rule.warn_max)))
+            if rule.warn_min is not None or rule.warn_max is not None:
+                soft_low = rule.warn_min if rule.warn_min is not None else -np.inf
+                soft_high = rule.warn_max if rule.warn_max is not None else np.inf
+                soft.append(("soft_range", pa.Check.in_range(soft_low, soft_high)))
+                soft_bounds[rule.name] = (soft_low, soft_high)
         elif rule.kind == "date":
             dtype = None
         else:
@@ -98,6 +106,8 @@ def build_schemas(rules: Sequence[ColumnRule]) -> RuleSchemas:
         errors=pa.DataFrameSchema(error_columns, unique_column_names=True),
         soft=tuple(soft_checks),
         check_names=names,
+        bounds=bounds,
+        soft_bounds=soft_bounds,
     )
 
 
@@ -128,13 +138,34 @@ def _failures(
     return pd.DataFrame({
         "position": cases["index"].astype("int64").to_numpy(),
         "column": cases["column"].astype("str").to_numpy(),
-        "check": pd.array(checks, dtype="str"),
+        "check": np.asarray(checks, dtype=object),
     })
+
+
+def _name_range_failures(failures: pd.DataFrame, frame: pd.DataFrame, check: str,
+                         bounds: dict[str, tuple[float, float]],
+                         names: tuple[str, str, str | None]) -> pd.DataFrame:
+    """Replace ``check`` by (below, above, non-finite) names, judged from the values."""
+    ranged = (failures["check"] == check).to_numpy()
+    if not ranged.any():
+        return failures
+    checks = failures["check"].to_numpy(dtype=object).copy()
+    for column in pd.unique(failures["column"][ranged]):
+        rows = np.flatnonzero(ranged & (failures["column"] == column).to_numpy())
+        values = frame[column].to_numpy(dtype=np.float64)[failures["position"].to_numpy()[rows]]
+        low, _high = bounds[column]
+        named = np.where(values < low, names[0], names[1]).astype(object)
+        if names[2] is not None:
+            named[~np.isfinite(values)] = names[2]
+        checks[rows] = named
+    return failures.assign(check=checks)
 
 
 def error_failures(schemas: RuleSchemas, frame: pd.DataFrame) -> pd.DataFrame:
     """Cells failing a hard check: columns ``position``, ``column``, ``check``."""
-    return _failures(schemas.errors, frame, schemas.check_names)
+    failures = _failures(schemas.errors, frame, schemas.check_names)
+    return _name_range_failures(failures, frame, "range", schemas.bounds,
+                                ("min_value", "max_value", "finite"))
 
 
 def warning_failures(schemas: RuleSchemas, frame: pd.DataFrame) -> pd.DataFrame:
@@ -151,4 +182,5 @@ def warning_failures(schemas: RuleSchemas, frame: pd.DataFrame) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "position" else "str")
                              for c in FAILURE_COLUMNS})
-    return pd.concat(parts, ignore_index=True)
+    return _name_range_failures(pd.concat(parts, ignore_index=True), frame, "soft_range",
+                                schemas.soft_bounds, ("below_range", "above_range", None))

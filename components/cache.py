@@ -400,3 +400,39 @@ def infer_upload_spec(digest: str, _data: bytes, name: str, target: str, id_colu
     report = read_upload(digest, _data)
     return infer_spec(report.frame, target=target, id_column=id_column,
                       amount_column=amount_column, name=name)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sample_csv(root: str, model_id: str, rows: int = 200) -> bytes:
+    """A sample applicants file for the model: held-out rows with the id and features only."""
+    from data.export import to_safe_csv_bytes
+
+    loaded = bundle(root, model_id)
+    spec = loaded.spec
+    frame = loaded.holdout.head(rows)
+    columns = {"id": spec.id_column or "id"}
+    out = frame[["id", *spec.feature_names]].rename(columns=columns)
+    return to_safe_csv_bytes(out)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def scored_upload(root: str, model_id: str, digest: str,  # noqa: ARG001 - the cache key
+                  policy: Any, reasons: int, _data: bytes, _progress: Any = None) -> Any:
+    """Score uploaded bytes (keyed on their sha256 and the policy); the ``ScoredBatch``.
+
+    A resource (computed once, shared read-only): the batch holds mappings that do not
+    pickle. The run is appended to the audit log in the runs folder once.
+    """
+    from model.scoring import score_batch
+
+    return score_batch(bundle(root, model_id), _data, policy, reasons=reasons,
+                       progress=_progress, limits=limits(), runs_dir=Path(settings().runs_dir))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def upload_features(root: str, model_id: str, digest: str, _data: bytes) -> Any:  # noqa: ARG001
+    """The valid rows of an upload, typed by the model's rules, with their file lines."""
+    from data.ingest import ingest
+    from model.scoring import rules_from_bundle
+
+    return ingest(_data, rules_from_bundle(bundle(root, model_id)), limits=limits())

@@ -145,8 +145,8 @@ def _show(value: Any) -> str:
 def reasons(result: cache.WhatIf, cutoff: float) -> None:
     """The principal reasons, as plain text (values may come from uploaded data)."""
     if result.pd <= cutoff:
-        st.success(f"Approved at the profit-optimal cut-off (PD at most {percent(cutoff)}): "
-                   "no adverse reasons to give.", icon=":material/check_circle:")
+        st.success(f"Approved at the cut-off (PD at most {percent(cutoff)}): no adverse "
+                   "reasons to give.", icon=":material/check_circle:")
         return
     st.markdown(f"**Principal reasons** (declined at PD above {percent(cutoff)})")
     st.text("\n".join(f"{i}. {text}" for i, text in enumerate(result.reasons, start=1))

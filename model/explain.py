@@ -358,3 +358,36 @@ def _explain_logistic(bundle: Any, X: pd.DataFrame) -> Explanation:
         library="scikit-learn",
         version=_library_version("scikit-learn"),
     )
+
+
+def importance(explanation: Explanation) -> pd.DataFrame:
+    """Mean absolute contribution per feature (log-odds), largest first: ``feature, mean_abs``."""
+    values = np.abs(explanation.values).mean(axis=0) if len(explanation) else np.zeros(
+        len(explanation.feature_names))
+    frame = pd.DataFrame({"feature": list(explanation.feature_names), "mean_abs": values})
+    return frame.sort_values(["mean_abs", "feature"], ascending=[False, True], ignore_index=True)
+
+
+def dependence(explanation: Explanation, X: pd.DataFrame, feature: str) -> pd.DataFrame:
+    """Feature value against its contribution per row: ``value, contribution`` (log-odds)."""
+    j = explanation.feature_names.index(feature)
+    return pd.DataFrame({"value": X[feature].to_numpy(), "contribution": explanation.values[:, j]})
+
+
+def waterfall(explanation: Explanation, row: int, *, top: int = 10) -> pd.DataFrame:
+    """One applicant's path from the base value to the margin, largest contributions first.
+
+    Returns ``feature, contribution, start, end`` (log-odds): the ``top`` features by absolute
+    contribution, then ``"other features"`` pooling the rest, so the last ``end`` is the
+    margin and the first ``start`` the base value.
+    """
+    values = explanation.values[row]
+    order = np.argsort(-np.abs(values), kind="stable")
+    names = [explanation.feature_names[j] for j in order[:top]]
+    steps = [float(values[j]) for j in order[:top]]
+    if len(order) > top:
+        names.append("other features")
+        steps.append(float(values[order[top:]].sum()))
+    ends = explanation.base_value + np.cumsum(steps)
+    starts = np.r_[explanation.base_value, ends[:-1]]
+    return pd.DataFrame({"feature": names, "contribution": steps, "start": starts, "end": ends})

@@ -174,3 +174,22 @@ def test_fast_treeshap_equals_xgboost_pred_contribs(depth):
     assert fast.base_value == pytest.approx(slow.base_value, abs=1e-5)
     assert fast.additive_ok.all()
     assert "treeshap" in fast.method.library and "xgboost" in slow.method.library
+
+
+def test_global_explanation_data(xgb_model):
+    from model.explain import dependence, importance, waterfall
+
+    X, _ = small_frame(300, random_state=4)
+    result = explain_booster(xgb_model, X)
+    table = importance(result)
+    assert table.mean_abs.is_monotonic_decreasing
+    np.testing.assert_allclose(
+        table.set_index("feature").mean_abs[list(result.feature_names)],
+        np.abs(result.values).mean(axis=0))
+    dep = dependence(result, X, "on_time")
+    np.testing.assert_allclose(dep.value, X.on_time)
+    np.testing.assert_allclose(dep.contribution, result.values[:, 1])
+    steps = waterfall(result, 5, top=2)
+    assert steps.feature.tolist()[-1] == "other features" and len(steps) == 3
+    assert steps.start.iloc[0] == pytest.approx(result.base_value)
+    assert steps.end.iloc[-1] == pytest.approx(result.margin[5], abs=1e-3)

@@ -188,7 +188,8 @@ def resolve_encoding(source: Source, head: bytes) -> Encoding:
     )
 
 
-def utf8_blocks(source: Source, encoding: Encoding) -> Iterator[bytes]:
+def utf8_blocks(source: Source, encoding: Encoding, *,
+                block_size: int = BLOCK_BYTES) -> Iterator[bytes]:
     """The file as UTF-8 bytes with ``\\n`` line ends (CRLF and lone CR become LF), in blocks.
 
     Block edges fall anywhere except between a CR and a following LF.
@@ -197,7 +198,7 @@ def utf8_blocks(source: Source, encoding: Encoding) -> Iterator[bytes]:
     if encoding.codec != "utf-8":
         decoder = codecs.getincrementaldecoder(encoding.codec)(errors="strict")
     held = b""
-    for block in source.blocks(start=encoding.bom):
+    for block in source.blocks(block_size, start=encoding.bom):
         if decoder is not None:
             block = decoder.decode(block, final=False).encode("utf-8")
         block = held + block

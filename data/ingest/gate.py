@@ -54,7 +54,7 @@ def ingest(
                                max_failures=max_failures)
     except IngestError as error:
         return IngestReport(verdict="refused", errors=(str(error),),
-                            check_counts={error.check: 1})
+                            check_counts={error.check: 1}, **error.details)
     frames: list[pd.DataFrame] = []
     lines: list[np.ndarray] = []
     failures: list[pd.DataFrame] = []

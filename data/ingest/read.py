@@ -185,7 +185,8 @@ class ChunkedIngest:
                     "pipe-separated?")
             raise IngestError(
                 f"Found 1 column {header[0]!r} where {len(rules)} are expected{hint}. "
-                f"Missing columns: {missing}.", check="missing_columns")
+                f"Missing columns: {missing}.", check="missing_columns",
+                details=self._details(match))
         hints = [f"{m!r} (the file has {match.suggestions[m]!r})" if m in match.suggestions
                  else repr(m) for m in missing]
         required = len([r for r in rules if r.required])
@@ -193,7 +194,14 @@ class ChunkedIngest:
             f"The file must have all {required:,} required columns; missing "
             f"{_few(hints)}; unexpected {_few([repr(e) for e in match.extra])}. Rename the "
             "columns (case and spaces do not matter) or choose the dataset or model the file "
-            "belongs to.", check="missing_columns")
+            "belongs to.", check="missing_columns", details=self._details(match))
+
+    def _details(self, match: ColumnMatch) -> dict[str, object]:
+        return {"encoding": self.encoding.label, "encoding_fallback": bool(
+            self.encoding.fallback), "delimiter": self.dialect.delimiter,
+            "decimal": self.dialect.decimal,
+            "missing_columns": (*match.missing_required, *match.missing_optional),
+            "extra_columns": match.extra, "suggestions": dict(match.suggestions)}
 
     # -- chunks ------------------------------------------------------------------------
     def __iter__(self) -> Iterator[IngestChunk]:

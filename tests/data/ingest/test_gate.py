@@ -69,3 +69,58 @@ def test_chunks_cover_the_file_with_correct_line_numbers():
 def test_ingest_chunks_raises_for_a_refused_file():
     with pytest.raises(IngestError, match="missing 'age'"):
         ingest_chunks(b"id,income,channel\n1,2,web\n", RULES, limits=LIMITS)
+
+
+def test_chunk_edges_never_split_a_quoted_record(tmp_path):
+    rules = (ColumnRule("id", kind="id"), ColumnRule("note", kind="text"), ColumnRule("n"))
+    rows = [b'%d,"line one\nline, two",%d' % (i, i) for i in range(400)]
+    rows[199] = b'199,"bad",-x'
+    path = tmp_path / "notes.csv"
+    path.write_bytes(b"id,note,n\r\n" + b"\r\n".join(rows) + b"\r\n")
+    progress: list[float] = []
+    report = ingest(path, rules, limits=LIMITS, chunk_bytes=1024, progress=progress.append)
+    assert report.rows_read == 400 and report.rows_valid == 399
+    assert report.failures[["row", "column", "check"]].values.tolist() == [[400, "n", "type"]]
+    assert report.line_numbers[:3].tolist() == [2, 4, 6]
+    assert report.frame["note"].iloc[0] == "line one\nline, two"
+    assert len(progress) > 5 and progress == sorted(progress) and progress[-1] == 1.0
+
+
+def test_pinned_messages():
+    report = ingest(b"id,income,age,channel\n1,abc,30,web\n2,5,17,web\n3,5,30,web\n", RULES,
+                    limits=LIMITS)
+    assert report.failures["message"].tolist() == [
+        "`income` must be a number; got 'abc'. Use digits with '.' as the decimal mark, or "
+        "leave the cell empty.",
+        "`age` must be at least 18; got '17'.",
+    ]
+    report = ingest(b"id,income,monthly_revnue,age,channel\n1,5,5,30,web\n",
+                    (*RULES, ColumnRule("monthly_revenue")), limits=LIMITS)
+    assert report.errors == (
+        "The file must have all 5 required columns; missing 'monthly_revenue' (the file has "
+        "'monthly_revnue'); unexpected 'monthly_revnue'. Rename the columns (case and spaces do "
+        "not matter) or choose the dataset or model the file belongs to.",)
+    assert report.suggestions["monthly_revnue"] == "monthly_revenue"
+    report = ingest(b"id,income,age,channel\n1,5,30,web\n1,5,30,web\n", RULES, limits=LIMITS)
+    assert report.warnings == (
+        "`id`: 2 rows share a value with another row (e.g. '1'); kept. Make ids unique to tell "
+        "results apart.",)
+
+
+def test_a_two_megabyte_cell_is_refused_before_parsing():
+    data = b"id,income,age,channel\n1,5,30," + b"x" * 2_000_000 + b"\n"
+    report = ingest(data, RULES, limits=LIMITS)
+    assert report.verdict == "refused"
+    assert report.check_counts == {"cell_too_long": 1}
+    assert "cells must be at most 10,000 characters" in report.errors[0]
+
+
+def test_limits_from_settings_and_validation():
+    from config import Settings
+
+    limits = IngestLimits.from_settings(Settings(max_upload_mb=2, max_columns=10, max_rows=5,
+                                                 max_cell_chars=7))
+    assert limits == IngestLimits(max_bytes=2_000_000, max_columns=10, max_rows=5,
+                                  max_cell_chars=7)
+    with pytest.raises(ValueError, match="`max_rows` must be a positive integer; got 0"):
+        IngestLimits(max_rows=0)

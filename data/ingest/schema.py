@@ -124,21 +124,22 @@ def _failures(
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "position" else "str")
                              for c in FAILURE_COLUMNS})
     cases = cases[cases["index"].notna()]
-    checks = []
-    for column, check, number in zip(cases["column"], cases["check"], cases["check_number"],
-                                     strict=True):
-        if check == "not_nullable":
-            checks.append("missing")
-        elif check == "field_uniqueness":
-            checks.append("duplicate")
-        elif number is not None and not pd.isna(number):
-            checks.append(names.get((f"E:{column}", int(number)), str(check)))
-        else:
-            checks.append(str(check))
+    columns = cases["column"].astype("str").to_numpy(dtype=object)
+    raw = cases["check"].astype("str").to_numpy(dtype=object)
+    numbers = pd.to_numeric(cases["check_number"], errors="coerce").to_numpy(dtype=np.float64)
+    checks = raw.copy()
+    checks[raw == "not_nullable"] = "missing"
+    checks[raw == "field_uniqueness"] = "duplicate"
+    numbered = np.flatnonzero(~np.isnan(numbers))
+    if len(numbered):
+        pairs = pd.DataFrame({"column": columns[numbered], "number": numbers[numbered]})
+        for (column, number), rows in pairs.groupby(["column", "number"]).indices.items():
+            key = (f"E:{column}", int(number))
+            checks[numbered[rows]] = names.get(key, str(raw[numbered[rows[0]]]))
     return pd.DataFrame({
         "position": cases["index"].astype("int64").to_numpy(),
-        "column": cases["column"].astype("str").to_numpy(),
-        "check": np.asarray(checks, dtype=object),
+        "column": columns,
+        "check": checks,
     })
 
 

@@ -326,3 +326,14 @@ def test_golden_file_of_200_applicants():
                    "reason_3", "reason_4"]:
         assert actual[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
     assert (expected.decision != "approve").sum() > 50
+
+
+def test_lightgbm_model_scores_and_explains(trained, applicants):
+    bundle = trained["lightgbm"]
+    policy = DecisionPolicy(float(np.quantile(bundle.holdout["pd"], 0.5)))
+    batch = score_batch(bundle, csv_bytes(applicants), policy)
+    assert batch.additivity_failures == 0
+    assert "lightgbm" in batch.explanation_method
+    np.testing.assert_allclose(batch.applicants.pd, bundle.predict_pd(applicants), atol=1e-12)
+    declined = batch.applicants[batch.applicants.decision == "decline"]
+    assert len(declined) and (declined.reason_1 != "").all()

@@ -9,7 +9,7 @@ See ``docs/ingestion.md`` for the rules.
 from __future__ import annotations
 
 from data.ingest.errors import IngestError
-from data.ingest.gate import ingest
+from data.ingest.gate import ReportBuilder, ingest, refused_report
 from data.ingest.limits import IngestLimits
 from data.ingest.read import ChunkedIngest, ingest_chunks
 from data.ingest.report import IngestChunk, IngestReport
@@ -22,9 +22,11 @@ __all__ = [
     "IngestError",
     "IngestLimits",
     "IngestReport",
+    "ReportBuilder",
     "ingest",
     "ingest_chunks",
     "match_columns",
     "normalise_name",
+    "refused_report",
     "rules_from_spec",
 ]

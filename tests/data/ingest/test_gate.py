@@ -124,3 +124,18 @@ def test_limits_from_settings_and_validation():
                                   max_cell_chars=7)
     with pytest.raises(ValueError, match="`max_rows` must be a positive integer; got 0"):
         IngestLimits(max_rows=0)
+
+
+def test_report_builder_counts_without_keeping_frames():
+    from data.ingest import ReportBuilder
+
+    lines = [b"id,income,age,channel"] + [b"%d,%d,30,web" % (i, i - 5) for i in range(300)]
+    stream = ingest_chunks(b"\n".join(lines), RULES, limits=LIMITS, chunk_bytes=1024)
+    builder = ReportBuilder(stream, max_failures=3, keep_frames=False)
+    for chunk in stream:
+        builder.add(chunk)
+    report = builder.report()
+    assert report.summary() == {"verdict": "warnings", "rows_read": 300, "rows_valid": 295,
+                                "rows_rejected": 5, "errors": {"min_value": 5}}
+    assert len(report.frame) == 0 and len(report.failures) == 3
+    assert report.failures["row"].tolist() == [2, 3, 4]

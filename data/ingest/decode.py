@@ -192,7 +192,8 @@ def utf8_blocks(source: Source, encoding: Encoding, *,
                 block_size: int = BLOCK_BYTES) -> Iterator[bytes]:
     """The file as UTF-8 bytes with ``\\n`` line ends (CRLF and lone CR become LF), in blocks.
 
-    Block edges fall anywhere except between a CR and a following LF.
+    Block edges fall anywhere except between a CR and a following LF. A DOS end-of-file mark
+    (Ctrl-Z, ``\x1a``) as the very last character is dropped.
     """
     decoder = None
     if encoding.codec != "utf-8":
@@ -203,13 +204,15 @@ def utf8_blocks(source: Source, encoding: Encoding, *,
             block = decoder.decode(block, final=False).encode("utf-8")
         block = held + block
         held = b""
-        if block.endswith(b"\r"):
-            block, held = block[:-1], b"\r"
+        while block.endswith((b"\r", b"\x1a")) and len(held) < 2:
+            block, held = block[:-1], block[-1:] + held
         if b"\r" in block:
             block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if block:
             yield block
     tail = decoder.decode(b"", final=True).encode("utf-8") if decoder is not None else b""
-    rest = (held + tail).replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    rest = held + tail
+    rest = rest[:-1] if rest.endswith(b"\x1a") else rest
+    rest = rest.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if rest:
         yield rest

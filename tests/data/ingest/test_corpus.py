@@ -146,6 +146,7 @@ CASES: dict[str, Case] = {
                               "warnings", (), {"min_value": 1}, rows_valid=1),
     "crlf_line_ends": Case(b"id,income,age,channel\r\n1,100,30,web\r\n2,-1,30,web\r\n",
                            "warnings", (), {"min_value": 1}, rows_valid=1),
+    "dos_end_of_file_mark": Case(HEADER + b"1,100,30,web\r\n\x1a", "ok", rows_valid=1),
     "blank_lines_are_skipped": Case(HEADER + b"\n1,100,30,web\n\n\n2,100,30,web\n", "ok",
                                     rows_valid=2),
     # empty and tiny files

@@ -79,3 +79,15 @@ def test_keep_bytes_adds_a_line_feed_to_a_last_record_without_one():
     buf = b"a\nb\nc"
     records = scan_records(buf, ",", final=True, first_line=1)
     assert keep_bytes(buf, records, np.array([False, True, True])) == b"b\nc\n"
+
+
+@pytest.mark.parametrize("block_size", [1, 2, 4, 64])
+def test_a_final_dos_end_of_file_mark_is_dropped(block_size):
+    raw = b"a,b\r\n1,2\r\n\x1a"
+    source = Source(raw)
+    out = b"".join(utf8_blocks(source, resolve_encoding(source, raw), block_size=block_size))
+    assert out == b"a,b\n1,2\n"
+    raw = b"a,b\r\n\x1a,2\r\n"  # not at the end: kept
+    source = Source(raw)
+    out = b"".join(utf8_blocks(source, resolve_encoding(source, raw), block_size=block_size))
+    assert out == b"a,b\n\x1a,2\n"

@@ -52,8 +52,10 @@ class TreeTables:
     """Flattened trees of one XGBoost model and the leaves' pattern tables.
 
     Node arrays are indexed globally (all trees, each in pre-order); ``tree_start`` has
-    ``n_trees + 1`` offsets into them. Leaf tables are flat, ``table_start[l]`` pointing at
-    leaf ``l``'s ``2^k x k`` block.
+    ``n_trees + 1`` offsets into them. ``kind`` says what each node is (split, leaf, split
+    with two leaf children, merged leaf) and ``entry`` which table a leaf or pair uses.
+    Tables are flat, ``table_start[e]`` pointing at entry ``e``'s ``2^k x k`` block (leaf) or
+    ``2^k x 2 x k`` block (pair: pattern, then the split's decision).
     """
 
     feature_names: tuple[str, ...]
@@ -69,9 +71,10 @@ class TreeTables:
     left: np.ndarray
     right: np.ndarray
     slot: np.ndarray
-    leaf: np.ndarray
-    leaf_k: np.ndarray
-    leaf_features: np.ndarray
+    kind: np.ndarray
+    entry: np.ndarray
+    entry_k: np.ndarray
+    entry_features: np.ndarray
     table_start: np.ndarray
     tables: np.ndarray
     base_value: float
@@ -151,6 +154,12 @@ def build_tables(booster: Any) -> TreeTables:
     tables = np.zeros(int(table_start[-1]))
     _fill_tables(k, z, np.asarray(leaf_values, dtype=np.float64), table_start, tables,
                  _shapley_weights(width))
+    left = np.asarray(columns["left"], dtype=np.int64)
+    right = np.asarray(columns["right"], dtype=np.int64)
+    slot = np.asarray(columns["slot"], dtype=np.int32)
+    kind, entry, k, features, table_start, tables = _merge_pairs(
+        left, right, slot, np.asarray(columns["leaf"], dtype=np.int64), k, features,
+        table_start, tables)
     sizes_per_tree = np.diff(np.asarray(tree_start))
     return TreeTables(
         feature_names=names,
@@ -163,12 +172,13 @@ def build_tables(booster: Any) -> TreeTables:
         cat_start=np.asarray(columns["cat_start"], dtype=np.int64),
         cat_count=np.asarray(columns["cat_count"], dtype=np.int32),
         categories=np.asarray(categories, dtype=np.uint8),
-        left=np.asarray(columns["left"], dtype=np.int64),
-        right=np.asarray(columns["right"], dtype=np.int64),
-        slot=np.asarray(columns["slot"], dtype=np.int32),
-        leaf=np.asarray(columns["leaf"], dtype=np.int64),
-        leaf_k=k,
-        leaf_features=features,
+        left=left,
+        right=right,
+        slot=slot,
+        kind=kind,
+        entry=entry,
+        entry_k=k,
+        entry_features=features,
         table_start=table_start,
         tables=tables,
         base_value=_base_margin(learner) + expected,
@@ -285,13 +295,18 @@ def _fill_tables(k: np.ndarray, z: np.ndarray, value: np.ndarray, table_start: n
                 tables[base + pattern * kk + m] = value[leaf] * weight
 
 
+INTERNAL, LEAF, PAIR, SKIP = 0, 1, 2, 3
+"""Node kinds: a split; a leaf; a split whose two children are leaves (one merged table,
+indexed by the pattern and the split's decision); a leaf merged into its parent's table."""
+
+
 @numba.njit(parallel=True, cache=True)
 def _contributions(X: np.ndarray, out: np.ndarray, block_rows: int, tree_start: np.ndarray,
                    feature: np.ndarray, threshold: np.ndarray, default_left: np.ndarray,
                    is_categorical: np.ndarray, cat_start: np.ndarray, cat_count: np.ndarray,
                    categories: np.ndarray, left: np.ndarray, right: np.ndarray, slot: np.ndarray,
-                   leaf: np.ndarray, leaf_k: np.ndarray, leaf_features: np.ndarray,
-                   table_start: np.ndarray, tables: np.ndarray,
+                   kind: np.ndarray, entry: np.ndarray, entry_k: np.ndarray,
+                   entry_features: np.ndarray, table_start: np.ndarray, tables: np.ndarray,
                    max_nodes: int) -> None:  # pragma: no cover - jit
     n_rows, n_features = X.shape
     n_blocks = (n_rows + block_rows - 1) // block_rows
@@ -305,75 +320,112 @@ def _contributions(X: np.ndarray, out: np.ndarray, block_rows: int, tree_start: 
                 xb[f, r] = X[first + r, f]
         acc = np.zeros((n_features, size))
         pattern = np.empty((max_nodes, size), dtype=np.int32)
+        go = np.empty(size, dtype=np.int32)
         index = np.empty(size, dtype=np.int64)
         for tree in range(tree_start.shape[0] - 1):
             start = tree_start[tree]
             for r in range(size):
                 pattern[0, r] = -1
             for node in range(start, tree_start[tree + 1]):
+                what = kind[node]
+                if what == SKIP:
+                    continue
                 local = node - start
-                lf = leaf[node]
-                if lf >= 0:
-                    kk = leaf_k[lf]
-                    if kk == 0:
+                src = pattern[local]
+                if what != LEAF:
+                    # go[r] = 1 where row r goes left at this split (XGBoost's rules).
+                    xs = xb[feature[node]]
+                    if not is_categorical[node]:
+                        t = threshold[node]
+                        if default_left[node]:
+                            for r in range(size):  # NaN fails ``x >= t``: it goes left.
+                                go[r] = np.int32(not (xs[r] >= t))
+                        else:
+                            for r in range(size):
+                                go[r] = np.int32(xs[r] < t)
+                    else:
+                        # Missing takes the default side; a code in the split's set goes
+                        # right; any other code (unknown to the split) goes left.
+                        off = cat_start[node]
+                        n_codes = cat_count[node]
+                        dl = np.int32(default_left[node])
+                        for r in range(size):
+                            x = xs[r]
+                            if x != x:
+                                go[r] = dl
+                            else:
+                                code = np.int64(x)
+                                gl = np.int32(1)
+                                if code >= 0 and code < n_codes:
+                                    gl = np.int32(1) - np.int32(categories[off + code])
+                                go[r] = gl
+                    if what == INTERNAL:
+                        keep = ~(np.int32(1) << slot[node])
+                        dst_left = pattern[left[node] - start]
+                        dst_right = pattern[right[node] - start]
+                        for r in range(size):
+                            gl = go[r]
+                            dst_left[r] = src[r] & (keep | -gl)
+                            dst_right[r] = src[r] & (keep | (gl - 1))
                         continue
-                    mask = (np.int32(1) << kk) - 1
-                    base = table_start[lf]
-                    src = pattern[local]
+                lf = entry[node]
+                kk = entry_k[lf]
+                if kk == 0:
+                    continue
+                mask = (np.int32(1) << kk) - 1
+                base = table_start[lf]
+                if what == LEAF:
                     for r in range(size):
                         index[r] = base + (src[r] & mask) * kk
-                    for m in range(kk):
-                        target = acc[leaf_features[lf, m]]
-                        for r in range(size):
-                            target[r] += tables[index[r] + m]
-                    continue
-                f = feature[node]
-                bit = np.int32(1) << slot[node]
-                go_left = left[node] - start
-                go_right = right[node] - start
-                if not is_categorical[node]:
-                    t = threshold[node]
-                    src = pattern[local]
-                    dst_left = pattern[go_left]
-                    dst_right = pattern[go_right]
-                    keep = ~bit
-                    xs = xb[f]
-                    if default_left[node]:
-                        # NaN fails ``x >= t``, so it goes left.
-                        for r in range(size):
-                            gl = np.int32(not (xs[r] >= t))
-                            dst_left[r] = src[r] & (keep | -gl)
-                            dst_right[r] = src[r] & (keep | (gl - 1))
-                    else:
-                        for r in range(size):
-                            gl = np.int32(xs[r] < t)
-                            dst_left[r] = src[r] & (keep | -gl)
-                            dst_right[r] = src[r] & (keep | (gl - 1))
                 else:
-                    # XGBoost: missing takes the default side; a code in the split's set goes
-                    # right; any other code (unknown to the split) goes left.
-                    src = pattern[local]
-                    dst_left = pattern[go_left]
-                    dst_right = pattern[go_right]
-                    keep = ~bit
-                    xs = xb[f]
-                    off = cat_start[node]
-                    n_codes = cat_count[node]
-                    dl = np.int32(default_left[node])
                     for r in range(size):
-                        x = xs[r]
-                        if x != x:
-                            gl = dl
-                        else:
-                            code = np.int64(x)
-                            gl = np.int32(1)
-                            if code >= 0 and code < n_codes:
-                                gl = np.int32(1) - np.int32(categories[off + code])
-                        dst_left[r] = src[r] & (keep | -gl)
-                        dst_right[r] = src[r] & (keep | (gl - 1))
+                        index[r] = base + ((src[r] & mask) * 2 + go[r]) * kk
+                for m in range(kk):
+                    target = acc[entry_features[lf, m]]
+                    for r in range(size):
+                        target[r] += tables[index[r] + m]
         for r in range(size):
             for f in range(n_features):
                 out[first + r, f] = acc[f, r]
+
+
+def _merge_pairs(left: np.ndarray, right: np.ndarray, slot: np.ndarray, leaf: np.ndarray,
+                 k: np.ndarray, features: np.ndarray, table_start: np.ndarray,
+                 tables: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Give every split whose two children are leaves one merged table.
+
+    For the pattern ``Q`` at the split and its decision ``g`` (1 = left), the left leaf sees
+    ``Q`` with the split's bit cleared unless ``g``, the right leaf unless ``not g``; the
+    merged row ``(Q, g)`` is the sum of the two leaves' rows (same features, same order).
+    """
+    kind = np.where(leaf >= 0, LEAF, INTERNAL).astype(np.int8)
+    entry = leaf.copy()
+    internal = np.flatnonzero(leaf < 0)
+    pairs = internal[(leaf[left[internal]] >= 0) & (leaf[right[internal]] >= 0)]
+    extra_k, extra_features, blocks = [], [], []
+    n_entries = len(k)
+    for n in pairs:
+        a, b = leaf[left[n]], leaf[right[n]]
+        kk = int(k[a])
+        q = np.arange(1 << kk)
+        bit = 1 << int(slot[n])
+        ta = tables[table_start[a]: table_start[a + 1]].reshape(1 << kk, kk)
+        tb = tables[table_start[b]: table_start[b + 1]].reshape(1 << kk, kk)
+        merged = np.empty((1 << kk, 2, kk))
+        merged[:, 1] = ta[q] + tb[q & ~bit]
+        merged[:, 0] = ta[q & ~bit] + tb[q]
+        kind[n], entry[n] = PAIR, n_entries + len(blocks)
+        kind[left[n]] = kind[right[n]] = SKIP
+        extra_k.append(kk)
+        extra_features.append(features[a])
+        blocks.append(merged.reshape(-1))
+    if not blocks:
+        return kind, entry, k, features, table_start, tables
+    sizes = np.array([len(x) for x in blocks], dtype=np.int64)
+    starts = table_start[-1] + np.concatenate([[0], np.cumsum(sizes)])
+    return (kind, entry, np.concatenate([k, np.asarray(extra_k, dtype=k.dtype)]),
+            np.vstack([features, np.asarray(extra_features, dtype=features.dtype)]),
+            np.concatenate([table_start, starts[1:]]), np.concatenate([tables, *blocks]))
 
 
 _cache: OrderedDict[str, TreeTables] = OrderedDict()
@@ -459,8 +511,9 @@ def contributions(booster: Any, X: pd.DataFrame, *, threads: int = 2) -> tuple[n
         _contributions(
             matrix, out, _BLOCK_ROWS, tables.tree_start, tables.feature, tables.threshold,
             tables.default_left, tables.is_categorical, tables.cat_start, tables.cat_count,
-            tables.categories, tables.left, tables.right, tables.slot, tables.leaf,
-            tables.leaf_k, tables.leaf_features, tables.table_start, tables.tables,
+            tables.categories, tables.left, tables.right, tables.slot, tables.kind,
+            tables.entry, tables.entry_k, tables.entry_features, tables.table_start,
+            tables.tables,
             tables.max_nodes,
         )
     finally:

@@ -75,14 +75,16 @@ class ChunkedIngest:
             first = probe.decode("latin-1")
         first_line = first.replace("\r", "\n").split("\n", 1)[0]
         check_header_width(first_line, limits.max_columns)
-        first_line = first_line[:HEAD_BYTES]
-        if len(first_line) == len(first[:HEAD_BYTES]) and len(head) < self._source.size:
+        if len(first_line) == len(first) and len(probe) < self._source.size:
             raise IngestError(
-                f"The header line must end within the first {HEAD_BYTES:,} bytes; it does not. "
-                "Check that this is a CSV file with one header row.", check="header_too_long")
+                f"The header line must end within the first {HEADER_PROBE_BYTES:,} bytes; it "
+                "does not. Check that this is a CSV file with one header row.",
+                check="header_too_long")
         self.encoding: Encoding = resolve_encoding(self._source, head)
         self._prepass()
-        self.dialect: Dialect = self._dialect(head)
+        width = 4 if announced is not None and announced.wide else 1
+        sample = probe[: (len(first_line) + 1) * width + HEAD_BYTES]  # header + sample rows
+        self.dialect: Dialect = self._dialect(sample)
         if rules is None:  # every named column, as text (for inferring a spec)
             rules = tuple(ColumnRule(name, kind="text", required=False)
                           for name in self.dialect.header if name)

@@ -139,3 +139,12 @@ def test_report_builder_counts_without_keeping_frames():
                                 "rows_rejected": 5, "errors": {"min_value": 5}}
     assert len(report.frame) == 0 and len(report.failures) == 3
     assert report.failures["row"].tolist() == [2, 3, 4]
+
+
+def test_a_wide_header_longer_than_the_sniffed_head_is_read():
+    names = [f"feature_with_a_rather_long_descriptive_name_{i:04d}" for i in range(1_900)]
+    data = (",".join(names) + "\n" + ",".join("1" for _ in names) + "\n").encode()
+    assert len(data) > 65_536
+    report = ingest(data, [ColumnRule(names[-1]), ColumnRule(names[0])], limits=LIMITS)
+    assert report.verdict == "warnings"  # the other 1,898 columns are ignored
+    assert report.frame.iloc[0].tolist() == [1.0, 1.0]

@@ -101,7 +101,7 @@ class ChunkedIngest:
         if self.match.extra:
             hints = [f"{e!r} (did you mean {self.match.suggestions[e]!r}?)"
                      if e in self.match.suggestions else repr(e) for e in self.match.extra]
-            warnings.append(f"Ignored {len(hints)} column(s) no rule uses: {', '.join(hints)}.")
+            warnings.append(f"Ignored {len(hints):,} column(s) no rule uses: {_few(hints)}.")
         self.warnings = tuple(warnings)
 
     # -- file-level checks -------------------------------------------------------------

@@ -28,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from data.errors import LendscopeError
-from model.features import as_number, as_text
+from model.features import as_number, as_text, fold_levels
 
 OTHER = "__other__"
 
@@ -52,6 +52,8 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
         Folds of the out-of-fold encoding in :meth:`fit_transform`.
     random_state : int or None
         Seed of the fold assignment.
+    fold_case : bool
+        Treat levels that differ only in case, accents or spacing as one level.
     """
 
     def __init__(
@@ -63,6 +65,7 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
         smoothing: float = 20.0,
         n_splits: int = 5,
         random_state: int | None = 0,
+        fold_case: bool = True,
     ) -> None:
         self.numeric = numeric
         self.categorical = categorical
@@ -71,6 +74,7 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
         self.smoothing = smoothing
         self.n_splits = n_splits
         self.random_state = random_state
+        self.fold_case = fold_case
 
     def fit(self, X: pd.DataFrame, y: ArrayLike) -> TreeEncoder:
         """Learn level lists and target encodings from ``X`` (cast features) and ``y`` (1 = bad)."""
@@ -82,7 +86,7 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
         self.native_: dict[str, list[str]] = {}
         self.target_: dict[str, dict[str, float]] = {}
         for name in self.categorical:
-            text = as_text(X[name])
+            text = self._text(X[name])
             counts = text.value_counts()
             frequent = counts[counts >= self.min_level_count]
             if len(frequent) <= self.max_native_levels:
@@ -111,7 +115,7 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
             return out
         folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
         for name in self.target_:
-            text = as_text(X[name])
+            text = self._text(X[name])
             encoded = np.empty(len(X), dtype=np.float64)
             for fit_idx, enc_idx in folds.split(np.zeros(len(X)), y_arr):
                 mapping = self._encoding(text.iloc[fit_idx], y_arr[fit_idx])
@@ -130,14 +134,18 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
         for name in self.columns_:
             if name in self.native_:
                 levels = self.native_[name]
-                text = as_text(X[name])
+                text = self._text(X[name])
                 text = text.where(text.isna() | text.isin(levels), OTHER)
                 columns[name] = pd.Categorical(text, categories=levels)
             elif name in self.target_:
-                columns[name] = self._apply(as_text(X[name]), self.target_[name], self.prior_)
+                columns[name] = self._apply(self._text(X[name]), self.target_[name], self.prior_)
             else:
                 columns[name] = as_number(X[name]).to_numpy(dtype=np.float64)
         return pd.DataFrame(columns, index=X.index)
+
+    def _text(self, column: pd.Series) -> pd.Series:
+        text = as_text(column)
+        return fold_levels(text) if self.fold_case else text
 
     def _encoding(self, text: pd.Series, y: np.ndarray) -> dict[str, float]:
         prior = float(y.mean())
@@ -177,6 +185,7 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
                 "smoothing": self.smoothing,
                 "n_splits": self.n_splits,
                 "random_state": self.random_state,
+                "fold_case": self.fold_case,
             },
             "columns": list(self.columns_),
             "prior": self.prior_,
@@ -190,6 +199,7 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
         params = dict(raw["params"])
         params["numeric"] = tuple(params["numeric"])
         params["categorical"] = tuple(params["categorical"])
+        params.setdefault("fold_case", False)
         encoder = cls(**params)
         encoder.columns_ = tuple(raw["columns"])
         encoder.prior_ = float(raw["prior"])

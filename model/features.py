@@ -13,6 +13,7 @@ fractions of all rows, so bin shares plus the missing share add up to one.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,23 @@ def as_text(series: pd.Series) -> pd.Series:
     text = values.astype("string").str.strip()
     text = text.where(text.notna() & (text != ""), pd.NA)
     return text.astype(object).where(text.notna(), np.nan)
+
+
+def fold_level(text: str) -> str:
+    """Canonical form of a category level: accents removed, case folded, spaces collapsed.
+
+    ``"São  Paulo"``, ``"SAO PAULO"`` and ``"sao paulo"`` become one level, ``"sao paulo"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def fold_levels(text: pd.Series) -> pd.Series:
+    """:func:`fold_level` applied to every non-missing value of an :func:`as_text` series."""
+    uniques = text.dropna().unique()
+    mapping = {u: fold_level(u) for u in uniques}
+    return text.map(mapping).where(text.notna(), np.nan).astype(object)
 
 
 def as_number(series: pd.Series) -> pd.Series:

@@ -272,12 +272,17 @@ class Registry:
         self._trusted[model_id] = digest
         return bundle
 
-    def verify(self, model_id: str) -> VerifyResult:
-        """Check hashes, sizes and folder contents, then load and score in a subprocess."""
+    def verify(self, model_id: str, *, isolate: bool = True) -> VerifyResult:
+        """Check hashes, sizes and folder contents, then load and score in a subprocess.
+
+        With ``isolate=False`` the subprocess is skipped for a model this registry object
+        wrote or already verified (and whose metadata is unchanged since).
+        """
         try:
             model_id = self._resolve(model_id)
             metadata, files, digest = self._read_verified(model_id)
-            self._smoke_in_subprocess(model_id)
+            if isolate or self._trusted.get(model_id) != digest:
+                self._smoke_in_subprocess(model_id)
         except (ModelIntegrityError, ModelNotFoundError) as exc:
             return VerifyResult(str(model_id), False, (str(exc),), ())
         self._trusted[model_id] = digest
@@ -330,8 +335,8 @@ class Registry:
         return model_id if (self.root / model_id).is_dir() else None
 
     def promote(self, model_id: str) -> None:
-        """Make ``model_id`` the champion after a full verification."""
-        result = self.verify(model_id)
+        """Make ``model_id`` the champion once verified (no subprocess for a model just saved)."""
+        result = self.verify(model_id, isolate=False)
         if not result.ok:
             raise ModelIntegrityError(f"Cannot promote '{model_id}': {result.problems[0]}")
         payload = json_bytes(

@@ -1,4 +1,4 @@
-"""``python -m model train|list|show|promote|verify``: train and manage registered models.
+"""``python -m model train|list|show|promote|verify|ensure-default``: manage models.
 
 Each subcommand is added by a ``register_*(subparsers)`` function that sets
 ``func(args, settings) -> int`` as the parser default; adding a command is one call in
@@ -19,7 +19,7 @@ from model.algorithms import ALGORITHMS
 from model.registry import Registry
 
 
-def _train(args: argparse.Namespace, settings: Settings) -> int:
+def _train(args: argparse.Namespace, settings: Settings, *, promote: bool = False) -> int:
     from data.dataset import BUILTIN_DATASETS, load_dataset
     from model.train import TrainConfig, train_model
 
@@ -34,13 +34,10 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
         amount_column=args.amount,
     )
     if args.dataset not in BUILTIN_DATASETS:
-        print(
-            f"Inferred column kinds for {args.dataset} (target '{dataset.spec.target}', bad = "
-            f"{dataset.spec.bad_label!r}):",
-            file=sys.stderr,
-        )
-        for feature in dataset.spec.features:
-            print(f"  {feature.name}: {feature.kind}", file=sys.stderr)
+        from data.user_csv import describe_inference
+
+        print("Inferred from the CSV (check before trusting the model):", file=sys.stderr)
+        print(describe_inference(dataset.spec), file=sys.stderr)
     config = TrainConfig(
         algorithm=args.algorithm,
         tune_trials=args.tune_trials,
@@ -55,7 +52,7 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     registry = Registry(settings.registry_dir)
     path = registry.save(bundle)
     promoted = False
-    if registry.champion_id() is None and not args.no_promote:
+    if promote or (registry.champion_id() is None and not args.no_promote):
         registry.promote(bundle.model_id)
         promoted = True
     guards = bundle.metadata["guards"]
@@ -184,6 +181,29 @@ def register_verify(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_verify)
 
 
+def _ensure_default(args: argparse.Namespace, settings: Settings) -> int:  # noqa: ARG001
+    registry = Registry(settings.registry_dir)
+    champion = registry.champion_id()
+    if champion is not None:
+        problems = registry.verify(champion, isolate=False).problems
+        if not problems:
+            print(f"Champion {champion} is in place; nothing to train.", file=sys.stderr)
+            return 0
+        print(
+            f"Champion {champion} failed its checks ({problems[0]}); training a new default.",
+            file=sys.stderr,
+        )
+    default = build_parser().parse_args(["train", "--dataset", "synthetic_sme", "--no-promote"])
+    return _train(default, settings, promote=True)
+
+
+def register_ensure_default(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``ensure-default`` (what ``make run`` calls)."""
+    subparsers.add_parser(
+        "ensure-default", help="train and promote the default model unless a champion exists"
+    ).set_defaults(func=_ensure_default)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m model`` argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m model", description=__doc__.splitlines()[0])
@@ -194,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         register_show,
         register_promote,
         register_verify,
+        register_ensure_default,
     ):
         register(subparsers)
     if importlib.util.find_spec("model.cli_score") is not None:

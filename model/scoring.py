@@ -30,7 +30,7 @@ import pandas as pd
 from data.errors import LendscopeError
 from data.export import to_safe_csv_bytes
 from data.ingest import ColumnRule, IngestError, IngestLimits, IngestReport, ingest_chunks
-from data.ingest.report import empty_failures, warning_message
+from data.ingest.gate import ReportBuilder, refused_report
 from model.drift import DriftAccumulator, DriftReport
 from model.explain import explain_prepared
 from model.features import cast_features
@@ -302,10 +302,9 @@ def score_batch(
         stream = ingest_chunks(data, rules, limits=limits or IngestLimits(),
                                chunk_bytes=chunk_bytes)
         report, parts, methods, additivity_failures = _run(
-            stream, bundle, policy, reasons, reasons_for, reference, drift, progress, rules)
+            stream, bundle, policy, reasons, reasons_for, reference, drift, progress)
     except IngestError as error:
-        report = IngestReport(verdict="refused", errors=(str(error),),
-                              check_counts={error.check: 1})
+        report = refused_report(error)
     applicants = (pd.concat(parts, ignore_index=True) if len(parts) > 1
                   else parts[0] if parts else _empty_applicants(reasons))
     counts = Counter(applicants["decision"].astype(str)) if len(applicants) else Counter()
@@ -332,60 +331,25 @@ def score_batch(
 
 def _run(stream: Any, bundle: Any, policy: DecisionPolicy, k: int, reasons_for: str,
          reference: Any, drift: DriftAccumulator, progress: Callable[[float], None] | None,
-         rules: tuple[ColumnRule, ...]) -> tuple[IngestReport, list[pd.DataFrame], set[str], int]:
-    """Iterate the gate's chunks, score each, and assemble the gate's report."""
+         ) -> tuple[IngestReport, list[pd.DataFrame], set[str], int]:
+    """Iterate the gate's chunks, score each, and build the gate's report (rows not kept)."""
+    builder = ReportBuilder(stream, keep_frames=False)
     parts: list[pd.DataFrame] = []
     methods: set[str] = set()
-    failures_found: list[pd.DataFrame] = []
-    counts: Counter[str] = Counter()
-    tallies: dict[tuple[str, str], tuple[int, tuple[str, ...]]] = {}
-    rows_read = 0
     additivity_failures = 0
-    id_column = bundle.spec.id_column
     for chunk in stream:
-        rows_read += chunk.rows_read
-        counts.update(chunk.check_counts)
-        if len(chunk.failures) and sum(len(f) for f in failures_found) < 1000:
-            failures_found.append(chunk.failures)
-        for key, (count, examples) in chunk.warning_tallies.items():
-            seen, kept = tallies.get(key, (0, ()))
-            tallies[key] = (seen + count, tuple(dict.fromkeys(kept + examples))[:5])
+        builder.add(chunk)
         if len(chunk.frame):
             part, method, failed = _score_chunk(
                 bundle, chunk.frame, chunk.line_numbers, policy, k=k, reasons_for=reasons_for,
-                reference=reference, drift=drift, id_column=id_column)
+                reference=reference, drift=drift, id_column=bundle.spec.id_column)
             parts.append(part)
             additivity_failures += failed
             if method:
                 methods.add(method)
         if progress is not None:
             progress(float(chunk.progress))
-    rows_valid = sum(len(p) for p in parts)
-    by_name = {r.name: r for r in rules}
-    warnings = list(stream.warnings) + [
-        warning_message(by_name[column], check, count, list(examples))
-        for (column, check), (count, examples) in sorted(tallies.items())
-    ]
-    errors: tuple[str, ...] = ()
-    if rows_read == 0:
-        errors = ("The file has a header but no data rows; add rows below the header.",)
-    elif rows_valid == 0:
-        errors = (f"No valid rows: all {rows_read:,} rows were rejected (see the failure "
-                  "table); fix the data and upload it again.",)
-    verdict = "refused" if errors else (
-        "warnings" if warnings or rows_valid < rows_read else "ok")
-    report = IngestReport(
-        verdict=verdict, errors=errors, warnings=tuple(warnings),
-        encoding=stream.encoding.label, encoding_fallback=bool(stream.encoding.fallback),
-        delimiter=stream.dialect.delimiter, decimal=stream.dialect.decimal,
-        rows_read=rows_read, rows_valid=rows_valid, rows_rejected=rows_read - rows_valid,
-        check_counts=dict(counts),
-        failures=(pd.concat(failures_found, ignore_index=True).head(1000) if failures_found
-                  else empty_failures()),
-        missing_columns=(*stream.match.missing_required, *stream.match.missing_optional),
-        extra_columns=stream.match.extra, suggestions=dict(stream.match.suggestions),
-    )
-    return report, parts, methods, additivity_failures
+    return builder.report(), parts, methods, additivity_failures
 
 
 def _empty_applicants(k: int) -> pd.DataFrame:

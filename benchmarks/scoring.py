@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.scoring [--rows 200000] [--big-rows 1000000] [--explain-rows 5000]``
 
-1. Trains an XGBoost model with the default parameters (depth 4, up to 300 trees) on 20,000
+1. Trains an XGBoost model with the default parameters (``model.algorithms``) on 20,000
    synthetic applicants and writes CSVs of ``rows`` and ``big_rows`` synthetic applicants
    (50,000 generated rows repeated with new ids).
 2. ``score_rows_per_s``: :func:`model.scoring.score_batch` from the CSV on disk to the scored
@@ -153,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         booster = bundle.estimator
         result["train_seconds"] = round(time.perf_counter() - started, 1)
         result["model_trees"] = int(booster.num_boosted_rounds())
-        result["model_max_depth"] = 4
+        from model.treeshap import tables_for
+
+        result["model_max_depth"] = int(tables_for(booster).entry_features.shape[1])
         block = generate_sme(BLOCK_ROWS, random_state=1).drop(columns=["default_12m", "true_pd"])
         path = folder / "applicants.csv"
         write_applicants(path, args.rows, block)

@@ -182,7 +182,10 @@ def _explain_xgboost_fast(booster: Any, X: pd.DataFrame, *, threads: int) -> Exp
 
     names = list(booster.feature_names or [])
     X = _check_frame(X, names)
-    values, base_value = treeshap.contributions(booster, X, threads=threads)
+    try:
+        values, base_value = treeshap.contributions(booster, X, threads=threads)
+    except treeshap.UnsupportedModelError:
+        return _explain_xgboost_native(booster, X)
     method = ExplanationMethod(
         "TreeSHAP (path-dependent, exact, leaf decision patterns)",
         "lendscope.model.treeshap",

@@ -46,7 +46,13 @@ import numpy as np
 import pandas as pd
 
 _BLOCK_ROWS = 256
+MAX_DEPTH = 12
+"""Deepest tree explained by pattern tables (a leaf's table has ``2^depth x depth`` values)."""
 _CACHE_SIZE = 4
+
+
+class UnsupportedModelError(ValueError):
+    """The model cannot be explained by pattern tables (not gbtree, or trees too deep)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def build_tables(booster: Any) -> TreeTables:
     model = json.loads(bytes(booster.save_raw("json")))
     learner = model["learner"]
     if learner["gradient_booster"]["name"] != "gbtree":
-        raise ValueError(
+        raise UnsupportedModelError(
             "`booster` must be a gbtree XGBoost model for fast TreeSHAP; got "
             f"{learner['gradient_booster']['name']!r}. Use explain_xgboost_reference."
         )
@@ -143,6 +149,11 @@ def build_tables(booster: Any) -> TreeTables:
                 leaf_z.append(node["path_z"])
         tree_start.append(offset + len(nodes))
 
+    if max_depth > MAX_DEPTH:
+        raise UnsupportedModelError(
+            f"Trees must be at most {MAX_DEPTH} levels deep for pattern tables; got "
+            f"{max_depth}. Use explain_xgboost_reference (XGBoost's own pred_contribs)."
+        )
     width = max(1, max_depth)
     features = np.full((len(leaf_k), width), -1, dtype=np.int32)
     z = np.ones((len(leaf_k), width))

@@ -193,3 +193,17 @@ def test_global_explanation_data(xgb_model):
     assert steps.feature.tolist()[-1] == "other features" and len(steps) == 3
     assert steps.start.iloc[0] == pytest.approx(result.base_value)
     assert steps.end.iloc[-1] == pytest.approx(result.margin[5], abs=1e-3)
+
+
+def test_deep_trees_fall_back_to_xgboost_own_treeshap(monkeypatch, xgb_model):
+    from model import treeshap
+
+    monkeypatch.setattr(treeshap, "MAX_DEPTH", 2)
+    treeshap._cache.clear()
+    treeshap._by_object.clear()
+    X, _ = small_frame(50, random_state=5)
+    result = explain_booster(xgb_model, X)
+    assert result.method.library == "xgboost"
+    assert result.additive_ok.all()
+    treeshap._cache.clear()
+    treeshap._by_object.clear()

@@ -54,3 +54,17 @@ def test_bad_inputs():
         make_calibrator("beta")
     with pytest.raises(LendscopeError, match="positive"):
         calibrator_from_dict({"method": "platt", "a": -1.0, "b": 0.0})
+
+
+@pytest.mark.parametrize("cls", [PlattCalibrator, IsotonicCalibrator])
+def test_estimator_contract(cls):
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+
+    cal = cls()
+    assert not [k for k in vars(cal) if k.endswith("_")]
+    assert clone(cal).get_params() == cal.get_params()
+    with pytest.raises(NotFittedError):
+        cal.predict([0.0])
+    margin, y = sample(n=500)
+    assert cal.fit(margin, y) is cal

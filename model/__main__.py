@@ -206,7 +206,9 @@ def register_ensure_default(subparsers: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m model`` argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="python -m model", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m model", description="Train, register and manage credit-risk models."
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for register in (
         register_train,

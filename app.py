@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.cache import limit_blas_threads
+from components.context import mark_app_navigation
 from components.sidebar import render_sidebar
 
 st.set_page_config(
@@ -22,6 +23,7 @@ PAGES = [
 ]
 
 limit_blas_threads()
+mark_app_navigation()
 navigation = st.navigation(PAGES)
 render_sidebar()
 navigation.run()

@@ -12,6 +12,8 @@ from data.errors import LendscopeError
 
 MODEL_KEY = "lendscope_model_id"
 """Session-state key holding the id of the model the user has open."""
+NAVIGATION_KEY = "lendscope_navigation"
+"""Session-state key set once the session has run through ``app.py``."""
 
 
 def show_error(exc: BaseException) -> None:
@@ -40,8 +42,31 @@ def no_model_message() -> None:
     st.page_link("pages/models.py", label="Train a model", icon=":material/model_training:")
 
 
+def ensure_app_navigation() -> None:
+    """Make sure the page runs inside ``app.py``'s navigation (sidebar, settings, picker).
+
+    Streamlit runs a ``pages/`` file on its own when a browser's very first request after a
+    server start names that page, before ``app.py`` has called ``st.navigation``; the page
+    would then miss the shared sidebar. In that case, switch to ``st.navigation`` mode (what
+    ``app.py``'s first run does anyway) and rerun through ``app.py``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if not st.session_state.get(NAVIGATION_KEY):
+            st.session_state[NAVIGATION_KEY] = True
+            st.rerun()
+
+
+def mark_app_navigation() -> None:
+    """Record that this session runs through ``app.py`` (called by ``app.py`` every run)."""
+    st.session_state[NAVIGATION_KEY] = True
+
+
 def open_model_id() -> str | None:
     """The id of the model chosen in the sidebar, or None when the registry is empty."""
+    ensure_app_navigation()
     value = st.session_state.get(MODEL_KEY)
     return str(value) if value else None
 

@@ -67,14 +67,14 @@ def editor(bundle: Any, applicant: pd.Series) -> tuple[tuple[str, Any], ...]:
     spec = bundle.spec
     table = pd.DataFrame({
         "Feature": list(applicant.index),
-        "What it is": [spec.feature(n).description for n in applicant.index],
         "Value": ["" if _missing(v) else str(v) for v in applicant.to_numpy()],
+        "What it is": [spec.feature(n).description for n in applicant.index],
     })
     edited = st.data_editor(
         table, hide_index=True, width="stretch", disabled=["Feature", "What it is"],
         key=f"explain_editor::{bundle.model_id}::{applicant.name}",
         column_config={"Value": st.column_config.TextColumn(
-            "Value (edit me; empty = missing)")},
+            "Value (edit; empty = missing)", width="small")},
     )
     pairs = []
     for name, text in zip(edited["Feature"], edited["Value"], strict=True):
@@ -104,7 +104,8 @@ def _parse(feature: Any, text: Any) -> Any:
     return value
 
 
-def result_cards(result: cache.WhatIf, original: cache.WhatIf | None) -> None:
+def result_cards(result: cache.WhatIf, original: cache.WhatIf | None, *,
+                 per_row: int = 4) -> None:
     """PD, points and band of the (edited) applicant, with changes against the original."""
     changed = original is not None and abs(original.margin - result.margin) > 1e-12
     render_cards([
@@ -112,13 +113,13 @@ def result_cards(result: cache.WhatIf, original: cache.WhatIf | None) -> None:
              "Calibrated probability of default within the loan's horizon.",
              delta=f"{(result.pd - original.pd) * 100:+.2f} pp" if changed else None,
              delta_color="inverse"),
-        Card("Score", f"{result.points:.0f} points", "Higher is safer.",
+        Card("Score (points)", f"{result.points:.0f}", "Higher is safer.",
              delta=f"{result.points - original.points:+.0f}" if changed else None),
         Card("Risk band", result.band, "Bands group scores, A best."),
         Card("Model margin", f"{result.margin:+.3f}",
              "Raw model output in log-odds: the average applicant's value plus the "
              "contributions below. Calibration maps it to the PD."),
-    ], per_row=4)
+    ], per_row=per_row)
     if not result.additive:
         st.warning("The contributions of this applicant do not add up to the model's score "
                    "within 0.001; do not rely on this explanation.", icon=":material/warning:")

@@ -58,7 +58,7 @@ def metric_cards(evaluation: Any, *, compare: Any = None) -> None:
              delta=delta("brier", 4), delta_color="inverse"),
         Card("PR-AUC", decimal(evaluation.pr_auc), "Area under precision-recall for bads.",
              delta=delta("pr_auc")),
-    ])
+    ], per_row=3)
 
 
 def score_band_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,10 +19,10 @@ TASKS = (
     ("pages/score_applicants.py", "Score a file", ":material/upload_file:",
      "Upload a CSV of applicants: the file is checked first, then every applicant gets a "
      "PD, a score, a band, a decision and the reasons behind it."),
-    ("pages/explain.py", "Understand the model", ":material/psychology:",
+    ("pages/explain.py", "Explain scores", ":material/psychology:",
      "Which features drive risk, how each one moves it, and a what-if editor for one "
      "applicant."),
-    ("pages/models.py", "Train and promote", ":material/model_training:",
+    ("pages/models.py", "Train models", ":material/model_training:",
      "Train on a built-in dataset or your own labelled CSV, compare versions, promote the "
      "champion everyone uses."),
 )
@@ -65,7 +65,7 @@ def model_summary(bundle: Any) -> None:
         Card("KS", decimal(evaluation.ks), "Largest gap between bads and goods ranked by risk."),
         Card("Calibration error", f"{evaluation.ece * 100:.2f} pp",
              "Average gap between predicted PD and observed default rate."),
-        Card("Default rate (held out)", percent(evaluation.base_rate, digits=1),
+        Card("Default rate", percent(evaluation.base_rate, digits=1),
              "Share of held-out applicants who defaulted."),
     ], per_row=5)
 
@@ -76,12 +76,12 @@ def default_policy(curve: ProfitCurve, baseline: PolicyResult, thin_file: Any) -
     cur = best.currency
     st.subheader("What the model is worth, at the profit-optimal cut-off")
     st.caption(escape_markdown(
-        f"Dataset default economics; compared with today's rule: {baseline.label}. "
-        "Adjust both on the Lending simulator page."
+        f"Approving applicants whose PD is at most {percent(best.cutoff, digits=1)}, with the "
+        f"dataset's default economics; compared with today's rule: {baseline.label}. Adjust "
+        "both on the Lending simulator page."
     ))
+    ours, theirs = _thin_file_rates(thin_file)
     render_cards([
-        Card("Cut-off (highest PD approved)", percent(best.cutoff, digits=1),
-             "Applicants at or below this probability of default are approved."),
         Card("Approval rate", percent(best.approval_rate),
              "Share of held-out applicants approved.",
              delta=f"{(best.approval_rate - baseline.approval_rate) * 100:+.1f} pp vs rule"),
@@ -91,18 +91,18 @@ def default_policy(curve: ProfitCurve, baseline: PolicyResult, thin_file: Any) -
         Card("Net profit", money(best.net_profit, cur),
              "Interest and fees minus funding, operating costs and credit losses.",
              delta=f"{money(best.net_profit - baseline.net_profit, cur)} vs rule"),
-        Card("Thin-file approvals", _thin_file_text(thin_file),
-             "Applicants without a bureau score approved by the model's policy."),
-    ], per_row=5)
+        Card("Thin-file approved", percent(ours, digits=0),
+             "Share of applicants without a bureau score that the model's policy approves.",
+             delta=None if ours != ours else f"{(ours - theirs) * 100:+.0f} pp vs rule"),
+    ], per_row=4)
 
 
-def _thin_file_text(frame: Any) -> str:
+def _thin_file_rates(frame: Any) -> tuple[float, float]:
     if frame is None or frame.empty:
-        return "—"
-    ours = frame[frame["policy"] == "Your policy"].iloc[0]
-    theirs = frame[frame["policy"] == "Baseline"].iloc[0]
-    ours_text = percent(ours["approval_rate"], digits=0)
-    return f"{ours_text} vs {percent(theirs['approval_rate'], digits=0)}"
+        return float("nan"), float("nan")
+    ours = frame[frame["policy"] == "Your policy"].iloc[0]["approval_rate"]
+    theirs = frame[frame["policy"] == "Baseline"].iloc[0]["approval_rate"]
+    return float(ours), float(theirs)
 
 
 def policy_at_optimum(root: str, model_id: str, economics: Any, curve: ProfitCurve) -> Any:

@@ -139,7 +139,7 @@ def scored_table(batch: Any) -> pd.DataFrame:
     chosen_bands = c2.multiselect("Band", bands, default=bands, key="score_filter_band")
     high = float(np.ceil(frame["pd"].max() * 100)) if len(frame) else 100.0
     pd_range = c3.slider("PD (%)", 0.0, max(high, 1.0), (0.0, max(high, 1.0)), step=0.5,
-                         key="score_filter_pd")
+                         format="%.1f%%", key="score_filter_pd")
     keep = (frame["decision"].astype(str).isin(decisions)
             & frame["band"].astype(str).isin(chosen_bands)
             & frame["pd"].between(pd_range[0] / 100, pd_range[1] / 100))

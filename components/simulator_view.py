@@ -169,10 +169,11 @@ def kpi_cards(result: PolicyResult, baseline: PolicyResult,
              delta=f"{money(result.net_profit - baseline.net_profit, cur)} vs baseline"),
         Card("Return on volume", percent(result.return_on_volume),
              "Net profit divided by the volume lent."),
-        Card("Expected vs realised loss",
-             f"{money(result.expected_loss, cur)} / {money(result.credit_loss, cur)}",
-             "Expected: model PD x LGD x exposure. Realised: from observed defaults."),
-    ])
+        Card("Expected loss", money(result.expected_loss, cur),
+             "What the model predicted: PD x LGD x exposure over approved loans."),
+        Card("Realised loss", money(result.credit_loss, cur),
+             "What the observed defaults among approved loans actually cost."),
+    ], per_row=4)
 
 
 def results_table(rows: dict[str, PolicyResult]) -> pd.DataFrame:
@@ -243,14 +244,14 @@ def fairness_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
             notes.append("small group")
         flags.append(", ".join(notes))
     return pd.DataFrame({
-        "Kind": frame["kind"],
-        "Column": frame["column"],
+        "Column": [f"{c} (protected)" if k == "protected" else c
+                   for c, k in zip(frame["column"], frame["kind"], strict=True)],
         "Group": frame["group"],
         "Applicants": [count(v) for v in frame["n"]],
         "Approval rate": [percent(v) for v in frame["approval_rate"]],
         "Bad rate": [percent(v, digits=2) for v in frame["bad_rate"]],
-        "Net profit": [money(v, currency, compact=False) for v in frame["net_profit"]],
-        "Adverse impact ratio": [f"{v:.2f}" if v == v else "—" for v in frame["air"]],
+        "Net profit": [money(v, currency) for v in frame["net_profit"]],
+        "AIR": [f"{v:.2f}" if v == v else "—" for v in frame["air"]],
         "p-value": [f"{v:.3f}" if v == v else "—" for v in frame["p_value"]],
         "Screen": flags,
     })
@@ -264,8 +265,8 @@ def scenarios_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         "Bad rate": [percent(v, digits=2) for v in frame["bad_rate"]],
         "Net profit": [money(v, currency, compact=False) for v in frame["net_profit"]],
         "Return on volume": [percent(v) for v in frame["return_on_volume"]],
-        "Best cut-off had the scenario been known": [percent(v) for v in frame["optimal_cutoff"]],
-        "Profit at that cut-off": [money(v, currency, compact=False)
+        "Best cut-off if known": [percent(v) for v in frame["optimal_cutoff"]],
+        "Profit there": [money(v, currency, compact=False)
                                    for v in frame["optimal_profit"]],
     })
 
@@ -300,8 +301,8 @@ def controls(dataset: str) -> Controls:
                                    step=5.0, **remembered(f"sim_min_approval::{dataset}", 0.0))
     max_bad = c3.number_input("Constraint: maximum bad rate (%)", 0.0, 100.0, step=0.5,
                               **remembered(f"sim_max_bad::{dataset}", 100.0))
-    refer = c4.toggle("Two cut-offs: add a refer lane", help="Applicants between the two "
-                      "cut-offs go to manual review.", **remembered(f"sim_refer::{dataset}", False))
+    refer = c4.toggle("Refer lane", help="Two cut-offs: applicants between them go to "
+                      "manual review.", **remembered(f"sim_refer::{dataset}", False))
     return Controls(
         on=str(on),
         min_approval=min_approval / 100.0 if min_approval > 0 else None,
@@ -398,25 +399,27 @@ def comparison(view: cache.PolicyView, currency: str) -> None:
     """Policy against baseline, the swap set, the inclusion view and the fairness screen."""
     st.subheader("Against today's policy")
     st.caption(f"Baseline: {escape_markdown(view.baseline.label)}")
-    left, right = st.columns(2)
+    left, right = st.columns([2, 3])
     left.dataframe(results_table({"Your policy": view.result, "Baseline": view.baseline}),
                    width="stretch")
     right.dataframe(swap_table(view.swap, currency), hide_index=True, width="stretch")
     st.markdown(f"**Inclusion: {escape_markdown(view.thin_file_label)}**")
     st.dataframe(inclusion_table(view.inclusion, currency), hide_index=True, width="stretch")
     st.subheader("Segments and fairness screen")
-    st.caption("Adverse impact ratio: a group's approval rate divided by the reference "
+    st.caption("AIR, the adverse impact ratio: a group's approval rate divided by the reference "
                "group's. The 0.80 threshold comes from US employment rules and is only a "
                "screening signal in lending; p-values are from Fisher's exact test.")
-    st.dataframe(fairness_table(view.fairness, currency), hide_index=True, width="stretch")
+    st.dataframe(fairness_table(view.fairness, currency), hide_index=True, width="stretch",
+                 column_config={"Screen": st.column_config.TextColumn(width="medium")})
 
 
 def stress(frame: pd.DataFrame, currency: str) -> None:
     """Stress scenarios side by side for the same policy."""
     st.subheader("Stress scenarios")
-    left, right = st.columns([3, 2])
-    left.dataframe(scenarios_table(frame, currency), hide_index=True, width="stretch")
-    right.plotly_chart(
+    st.caption("The same policy when defaults, recoveries or funding costs turn out worse "
+               "than assumed; the last columns give the best cut-off had each been known.")
+    st.dataframe(scenarios_table(frame, currency), hide_index=True, width="stretch")
+    st.plotly_chart(
         scenarios_figure(list(zip(frame["scenario"], frame["net_profit"], frame["bad_rate"],
                                   strict=True)), currency=currency),
         width="stretch", key="sim_scenarios_chart")

@@ -22,6 +22,6 @@ with user_errors():
         edited = explain_view.editor(bundle, applicant)
     with right:
         result = cache.what_if(root, model_id, edited, cutoff)
-        explain_view.result_cards(result, original)
+        explain_view.result_cards(result, original, per_row=2)
         explain_view.reasons(result, cutoff)
         explain_view.waterfalls(bundle, applicant, result)

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from components import cache, models_view
-from components.context import user_errors
+from components.context import ensure_app_navigation, user_errors
 from data.dataset import BUILTIN_DATASETS
 
+ensure_app_navigation()
 st.title("Models")
 models_view.flash()
 st.subheader("Train a model")

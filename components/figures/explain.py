@@ -127,11 +127,11 @@ def waterfall_figure(contributions: pd.Series, *, base_value: float, scale: str 
         mapping = to_pd if to_pd is not None else (lambda m: 1.0 / (1.0 + np.exp(-m)))
         probability = 100.0 * np.asarray(mapping(cumulative), dtype=np.float64)
         start, shown, end = probability[0], np.diff(probability), probability[-1]
-        fmt, unit = ".2f", "pp"
+        fmt, unit, end_unit = "+.2f", "pp", "%"
         axis = "Probability of default (%)"
     else:
         start, shown, end = base_value, steps, final
-        fmt, unit = "+.3f", "log-odds"
+        fmt, unit, end_unit = "+.3f", "", ""
         axis = "Log-odds of default"
     fig = go.Figure(go.Waterfall(
         orientation="h",
@@ -141,7 +141,8 @@ def waterfall_figure(contributions: pd.Series, *, base_value: float, scale: str 
         increasing={"marker": {"color": RED}},
         decreasing={"marker": {"color": TEAL}},
         totals={"marker": {"color": GREY}},
-        text=[f"{start:.2f}", *[f"{v:{fmt}} {unit}" for v in shown], f"{end:.2f}"],
+        text=[f"{start:.2f}{end_unit}", *[f"{v:{fmt}} {unit}" for v in shown],
+              f"{end:.2f}{end_unit}"],
         textposition="outside",
         hovertemplate="%{y}<br>%{x:.3f}<extra></extra>",
     ))
@@ -149,5 +150,9 @@ def waterfall_figure(contributions: pd.Series, *, base_value: float, scale: str 
     base_layout(fig, title=f"Why this score: contributions ({kind})",
                 x_title=axis, y_title="", height=max(360, 30 * (len(labels) + 2) + 120))
     fig.update_yaxes(autorange="reversed", showgrid=False)
+    path = np.r_[start, start + np.cumsum(shown)]
+    low, high = float(min(path.min(), 0.0)), float(path.max())
+    pad = 0.15 * max(high - low, 1e-6)
+    fig.update_xaxes(range=[low - (pad if low < 0 else 0.0), high + pad])
     fig.update_layout(showlegend=False)
     return fig

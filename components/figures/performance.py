@@ -35,9 +35,10 @@ def pr_figure(curves: dict[str, pd.DataFrame], base_rates: dict[str, float]) -> 
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
             hovertemplate="Recall %{x:.1f}%<br>Precision %{y:.1f}%<extra></extra>",
         ))
-    for name, rate in base_rates.items():
-        fig.add_hline(y=rate * 100, line={"color": GREY, "dash": "dot"},
-                      annotation_text=f"Bad rate {rate:.1%} ({name})")
+    for i, rate in enumerate(base_rates.values()):
+        fig.add_hline(y=rate * 100, line={"color": PALETTE[i % len(PALETTE)], "dash": "dot"},
+                      annotation_text=f"Base bad rate {rate:.1%}",
+                      annotation_position="top right")
     return base_layout(fig, title="Precision-recall (bad class)",
                        x_title="Recall: bads flagged (%)",
                        y_title="Precision: flagged that are bad (%)")

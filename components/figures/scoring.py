@@ -22,11 +22,10 @@ def drift_figure(frame: pd.DataFrame, *, top: int = 15) -> go.Figure:
         customdata=np.c_[rows["band"]],
         hovertemplate="%{y}<br>PSI %{x:.3f} (%{customdata[0]})<extra></extra>",
     ))
-    for threshold, label in ((0.10, "0.10 moderate"), (0.25, "0.25 significant")):
-        fig.add_vline(x=threshold, line={"color": GREY, "dash": "dot"}, annotation_text=label,
-                      annotation_position="top")
+    for threshold in (0.10, 0.25):
+        fig.add_vline(x=threshold, line={"color": GREY, "dash": "dot"})
     base_layout(fig, title="Population stability index by feature",
-                x_title="PSI (0 = same distribution as training)", y_title="",
+                x_title="PSI (dotted: 0.10 moderate, 0.25 significant)", y_title="",
                 height=max(320, 24 * len(rows) + 130))
     fig.update_layout(showlegend=False)
     fig.update_xaxes(rangemode="tozero")
@@ -44,5 +43,9 @@ def score_shift_figure(score: Any) -> go.Figure:
                          marker_color=TEAL,
                          hovertemplate="%{x} points<br>This file %{y:.1f}%<extra></extra>"))
     fig.update_layout(barmode="group")
-    return base_layout(fig, title=f"Scores against training (PSI {score.psi:.3f})",
-                       x_title="Score bin (points)", y_title="Share of applicants (%)")
+    base_layout(fig, title=f"Scores against training (PSI {score.psi:.3f})",
+                x_title="Score bin (points)", y_title="Share of applicants (%)")
+    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0,
+                              "xanchor": "right", "x": 1.0},
+                      margin={"l": 60, "r": 20, "t": 70, "b": 110})
+    return fig

@@ -106,26 +106,39 @@ def tradeoff_figure(
 
 
 def scenarios_figure(results: Sequence[tuple[str, float, float]], *, currency: str) -> go.Figure:
-    """Net profit per stress scenario at the chosen cut-off.
+    """Net profit per stress scenario at the chosen cut-off (horizontal bars, base on top).
 
     ``results`` holds ``(scenario name, net profit, bad rate)`` per scenario.
     """
     symbol = currency_symbol(currency)
-    names = [name for name, _, _ in results]
-    profits = [profit for _, profit, _ in results]
-    bad = [rate * 100.0 if rate == rate else None for _, _, rate in results]
+    rows = list(results)[::-1]
+    names = [name for name, _, _ in rows]
+    profits = [profit for _, profit, _ in rows]
+    bad = [rate * 100.0 if rate == rate else None for _, _, rate in rows]
     colours = [TEAL if p >= 0 else ORANGE for p in profits]
     fig = go.Figure(go.Bar(
-        x=names, y=profits, marker_color=colours, customdata=np.c_[bad],
-        text=[f"{symbol} {p / 1e3:,.0f}k" for p in profits], textposition="outside",
-        hovertemplate=(f"%{{x}}<br>Profit {symbol} %{{y:,.0f}}"
+        y=names, x=profits, orientation="h", marker_color=colours, customdata=np.c_[bad],
+        text=[money_text(p, symbol) for p in profits], textposition="auto",
+        hovertemplate=(f"%{{y}}<br>Profit {symbol} %{{x:,.0f}}"
                        "<br>Bad rate %{customdata[0]:.2f}%<extra></extra>"),
     ))
-    base_layout(fig, title="Net profit under stress scenarios (same cut-off)",
-                x_title="Scenario", y_title=f"Net profit ({currency})")
-    fig.update_yaxes(tickprefix=f"{symbol} ", tickformat="~s")
-    fig.update_layout(showlegend=False)
+    base_layout(fig, title="Net profit by scenario, same cut-off",
+                x_title=f"Net profit ({currency})", y_title="", height=340)
+    fig.update_xaxes(tickprefix=f"{symbol} ", tickformat="~s")
+    fig.update_layout(showlegend=False, margin={"l": 10, "r": 20, "t": 60, "b": 50})
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+def money_text(value: float, symbol: str) -> str:
+    """Short money label for bars: ``S/ 847k``, ``-S/ 1.2M``."""
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{sign}{symbol} {size / 1e6:.2f}M"
+    if size >= 1e3:
+        return f"{sign}{symbol} {size / 1e3:.0f}k"
+    return f"{sign}{symbol} {size:.0f}"
 
 
 def replay_figure(frame: pd.DataFrame, *, currency: str, frames: int = 30) -> go.Figure:
@@ -149,7 +162,7 @@ def replay_figure(frame: pd.DataFrame, *, currency: str, frames: int = 30) -> go
             for col, name, colour in columns if col in frame
         ]
 
-    fig = go.Figure(data=traces(int(stops[0])),
+    fig = go.Figure(data=traces(n),
                     frames=[go.Frame(data=traces(int(end)), name=str(end)) for end in stops])
     low = float(np.nanmin(frame[[c for c, _, _ in columns if c in frame]].to_numpy()))
     high = float(np.nanmax(frame[[c for c, _, _ in columns if c in frame]].to_numpy()))
@@ -165,7 +178,7 @@ def replay_figure(frame: pd.DataFrame, *, currency: str, frames: int = 30) -> go
             "buttons": [
                 {"label": "▶ Play", "method": "animate",
                  "args": [None, {"frame": {"duration": 80, "redraw": False},
-                                 "fromcurrent": True, "transition": {"duration": 0}}]},
+                                 "fromcurrent": False, "transition": {"duration": 0}}]},
                 {"label": "❚❚ Pause", "method": "animate",
                  "args": [[None], {"frame": {"duration": 0, "redraw": False},
                                    "mode": "immediate"}]},

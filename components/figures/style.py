@@ -18,15 +18,15 @@ PALETTE = (TEAL, ORANGE, BLUE, PURPLE, RED, GREY, GOOD)
 
 
 def base_layout(fig: go.Figure, *, title: str, x_title: str, y_title: str,
-                height: int = 380) -> go.Figure:
+                height: int = 420) -> go.Figure:
     """Title, axis titles, compact margins and a transparent background (theme-neutral)."""
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left"},
         xaxis_title=x_title,
         yaxis_title=y_title,
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        margin={"l": 60, "r": 20, "t": 50, "b": 90},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
         hovermode="closest",
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",

@@ -29,7 +29,7 @@ def test_applicant_pd_equals_the_model(app_env):
     expected = bundle.score(_applicant(bundle))
     shown = metrics(at)
     assert shown["Probability of default"] == percent(expected["pd"].iloc[0], digits=2)
-    assert shown["Score"] == f"{expected['points'].iloc[0]:.0f} points"
+    assert shown["Score (points)"] == f"{expected['points'].iloc[0]:.0f}"
     assert shown["Risk band"] == expected["band"].iloc[0]
     charts = [c.proto.spec for c in at.get("plotly_chart")]
     assert len(charts) == 4  # importance, beeswarm, dependence, waterfall

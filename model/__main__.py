@@ -41,6 +41,7 @@ def _train(args: argparse.Namespace, settings: Settings, *, promote: bool = Fals
     config = TrainConfig(
         algorithm=args.algorithm,
         tune_trials=args.tune_trials,
+        tune_timeout=args.tune_timeout,
         seed=args.seed,
         allow_leaky_features=args.allow_leaky,
     )
@@ -91,6 +92,7 @@ def register_train(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--amount", help="loan amount column of a CSV")
     p.add_argument("--algorithm", default="xgboost", choices=["auto", *ALGORITHMS])
     p.add_argument("--tune-trials", type=int, default=0, help="optuna trials (default 0)")
+    p.add_argument("--tune-timeout", type=float, default=None, help="tuning budget in seconds")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--allow-leaky", action="store_true", help="keep features flagged as leaks")
     p.add_argument("--no-promote", action="store_true", help="never make this model champion")

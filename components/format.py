@@ -16,19 +16,25 @@ def _is_missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _digits(scaled: float) -> int:
+    """Decimals that keep about four significant digits: 1.234, 12.34 -> 12.3, 123."""
+    return 2 if scaled < 10 else 1 if scaled < 100 else 0
+
+
 def money(value: float | None, currency: str, *, compact: bool = True) -> str:
-    """``S/ 1.25M``, ``-S/ 3,400``; compact uses k/M/B above ten thousand; "—" when missing."""
+    """``S/ 1.25M``, ``S/ 155M``, ``-S/ 3,400``: compact (k/M/B) from ten thousand, about four
+    significant digits; "—" when missing."""
     if _is_missing(value):
         return "—"
     symbol = currency_symbol(currency)
     sign = "-" if value < 0 else ""
     size = abs(float(value))
     if compact and size >= 1e9:
-        text = f"{size / 1e9:.2f}B"
+        text = f"{size / 1e9:.{_digits(size / 1e9)}f}B"
     elif compact and size >= 1e6:
-        text = f"{size / 1e6:.2f}M"
+        text = f"{size / 1e6:.{_digits(size / 1e6)}f}M"
     elif compact and size >= 1e4:
-        text = f"{size / 1e3:.1f}k"
+        text = f"{size / 1e3:.{_digits(size / 1e3)}f}k"
     else:
         text = f"{size:,.0f}"
     return f"{sign}{symbol} {text}"

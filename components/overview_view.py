@@ -70,9 +70,14 @@ def model_summary(bundle: Any) -> None:
     ], per_row=5)
 
 
+def optimal_cutoff(curve: ProfitCurve) -> float:
+    """The profit-optimal PD cut-off to 0.1 point, as the simulator's slider starts."""
+    return round(float(curve.cutoff[curve.optimal_index]) * 100, 1) / 100
+
+
 def default_policy(curve: ProfitCurve, baseline: PolicyResult, thin_file: Any) -> None:
     """KPI cards for the profit-optimal cut-off against the baseline rule."""
-    best = curve.result(curve.optimal_index)
+    best = curve.at(optimal_cutoff(curve))
     cur = best.currency
     st.subheader("What the model is worth, at the profit-optimal cut-off")
     st.caption(escape_markdown(
@@ -109,5 +114,4 @@ def policy_at_optimum(root: str, model_id: str, economics: Any, curve: ProfitCur
     """The comparison view at the curve's optimum (cached)."""
     from simulation.policy import CutoffPolicy
 
-    cutoff = float(curve.cutoff[curve.optimal_index])
-    return cache.policy_view(root, model_id, economics, CutoffPolicy(cutoff=cutoff))
+    return cache.policy_view(root, model_id, economics, CutoffPolicy(cutoff=optimal_cutoff(curve)))

@@ -184,13 +184,12 @@ def results_table(rows: dict[str, PolicyResult]) -> pd.DataFrame:
             "Referred": count(r.n_referred),
             "Approval rate": percent(r.approval_rate),
             "Bad rate": percent(r.bad_rate, digits=2),
-            "Volume lent": money(r.volume, r.currency, compact=False),
-            "Interest and fees": money(r.interest_income + r.fee_income, r.currency, compact=False),
-            "Funding cost": money(r.funding_cost, r.currency, compact=False),
-            "Operating and review cost": money(r.operating_cost + r.review_cost, r.currency,
-                                               compact=False),
-            "Credit loss": money(r.credit_loss, r.currency, compact=False),
-            "Net profit": money(r.net_profit, r.currency, compact=False),
+            "Volume lent": money(r.volume, r.currency),
+            "Interest and fees": money(r.interest_income + r.fee_income, r.currency),
+            "Funding cost": money(r.funding_cost, r.currency),
+            "Operating and review cost": money(r.operating_cost + r.review_cost, r.currency),
+            "Credit loss": money(r.credit_loss, r.currency),
+            "Net profit": money(r.net_profit, r.currency),
         }
         for name, r in rows.items()
     })
@@ -199,8 +198,8 @@ def results_table(rows: dict[str, PolicyResult]) -> pd.DataFrame:
 
 SWAP_NAMES = {
     "kept_approvals": "Approved by both",
-    "swap_ins": "Swap-ins: approved only by your policy",
-    "swap_outs": "Swap-outs: approved only by the baseline",
+    "swap_ins": "Swap-ins (only yours)",
+    "swap_outs": "Swap-outs (only baseline)",
     "kept_declines": "Declined by both",
 }
 
@@ -211,7 +210,7 @@ def swap_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         "Group": [SWAP_NAMES.get(c, c) for c in frame["cell"]],
         "Applicants": [count(v) for v in frame["count"]],
         "Bad rate": [percent(v, digits=2) for v in frame["bad_rate"]],
-        "Profit if lent": [money(v, currency, compact=False) for v in frame["profit"]],
+        "Profit if lent": [money(v, currency) for v in frame["profit"]],
     })
     return out
 
@@ -252,7 +251,8 @@ def fairness_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         "Bad rate": [percent(v, digits=2) for v in frame["bad_rate"]],
         "Net profit": [money(v, currency) for v in frame["net_profit"]],
         "AIR": [f"{v:.2f}" if v == v else "—" for v in frame["air"]],
-        "p-value": [f"{v:.3f}" if v == v else "—" for v in frame["p_value"]],
+        "p-value": [("<0.001" if v < 0.001 else f"{v:.3f}") if v == v else "—"
+                    for v in frame["p_value"]],
         "Screen": flags,
     })
 
@@ -390,7 +390,7 @@ def curve_charts(table: pd.DataFrame, on: str, currency: str, marks: dict[str, f
     right.plotly_chart(
         tradeoff_figure(table, points={
             "Your policy": (result.approval_rate, result.bad_rate),
-            f"Baseline: {baseline.label}": (baseline.approval_rate, baseline.bad_rate),
+            "Baseline (today's rule)": (baseline.approval_rate, baseline.bad_rate),
         }),
         width="stretch", key="sim_tradeoff_chart")
 
@@ -399,10 +399,11 @@ def comparison(view: cache.PolicyView, currency: str) -> None:
     """Policy against baseline, the swap set, the inclusion view and the fairness screen."""
     st.subheader("Against today's policy")
     st.caption(f"Baseline: {escape_markdown(view.baseline.label)}")
-    left, right = st.columns([2, 3])
+    left, right = st.columns(2)
     left.dataframe(results_table({"Your policy": view.result, "Baseline": view.baseline}),
                    width="stretch")
-    right.dataframe(swap_table(view.swap, currency), hide_index=True, width="stretch")
+    right.dataframe(swap_table(view.swap, currency), hide_index=True, width="stretch",
+                    column_config={"Group": st.column_config.TextColumn(width="medium")})
     st.markdown(f"**Inclusion: {escape_markdown(view.thin_file_label)}**")
     st.dataframe(inclusion_table(view.inclusion, currency), hide_index=True, width="stretch")
     st.subheader("Segments and fairness screen")

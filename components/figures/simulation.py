@@ -64,7 +64,7 @@ def profit_curve_figure(
         fig.add_trace(go.Scatter(
             x=[value], y=[None], mode="lines", line={"color": colour, "dash": "dash"},
             name=f"{label} ({value:.1f}{unit})", hoverinfo="skip"))
-    fig.add_hline(y=0, line={"color": GREY, "width": 1})
+    fig.add_hline(y=0, line={"color": GREY, "width": 1, "dash": "dot"})
     base_layout(fig, title="Net profit by cut-off (held-out applicants)",
                 x_title=_cutoff_axis(on), y_title=f"Net profit ({currency})")
     fig.update_yaxes(tickprefix=f"{symbol} ", tickformat="~s")

@@ -21,7 +21,7 @@ def test_overview_shows_the_model_and_the_optimal_policy(app_env):
     bundle = Registry(app_env.registry_dir).load(app_env.model_id)
     curve = profit_curve(book_from_holdout(bundle.holdout, bundle.spec),
                          economics_from_spec(bundle.spec))
-    best = curve.result(curve.optimal_index)
+    best = curve.at(round(float(curve.cutoff[curve.optimal_index]) * 100, 1) / 100)
     shown = metrics(at)
     assert shown["AUC"] == decimal(bundle.evaluation.auc)
     assert any(percent(best.cutoff, digits=1) in c.value.replace("\\", "") for c in at.caption)

@@ -210,7 +210,7 @@ def swap_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         "Group": [SWAP_NAMES.get(c, c) for c in frame["cell"]],
         "Applicants": [count(v) for v in frame["count"]],
         "Bad rate": [percent(v, digits=2) for v in frame["bad_rate"]],
-        "Profit if lent": [money(v, currency) for v in frame["profit"]],
+        "Profit": [money(v, currency) for v in frame["profit"]],
     })
     return out
 
@@ -402,8 +402,7 @@ def comparison(view: cache.PolicyView, currency: str) -> None:
     left, right = st.columns(2)
     left.dataframe(results_table({"Your policy": view.result, "Baseline": view.baseline}),
                    width="stretch")
-    right.dataframe(swap_table(view.swap, currency), hide_index=True, width="stretch",
-                    column_config={"Group": st.column_config.TextColumn(width="medium")})
+    right.dataframe(swap_table(view.swap, currency), hide_index=True, width="stretch")
     st.markdown(f"**Inclusion: {escape_markdown(view.thin_file_label)}**")
     st.dataframe(inclusion_table(view.inclusion, currency), hide_index=True, width="stretch")
     st.subheader("Segments and fairness screen")

@@ -102,7 +102,8 @@ def gains_figure(table: pd.DataFrame) -> go.Figure:
     base_layout(fig, title="Gains and lift by decile (riskiest first)",
                 x_title="Decile of applicants (1 = riskiest tenth)", y_title="Lift (× base rate)")
     fig.update_layout(yaxis2={"title": "Bads captured (%)", "overlaying": "y", "side": "right",
-                              "range": [0, 105], "showgrid": False})
+                              "range": [0, 105], "tickvals": [0, 25, 50, 75, 100],
+                              "showgrid": False})
     fig.update_xaxes(dtick=1)
     return fig
 

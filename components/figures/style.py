@@ -13,7 +13,7 @@ RED = "#dc2626"
 GREY = "#64748b"
 PURPLE = "#7c3aed"
 GOOD = "#16a34a"
-BAND_FILL = "rgba(15, 118, 110, 0.18)"
+BAND_FILL = "rgba(20, 150, 140, 0.25)"
 PALETTE = (TEAL, ORANGE, BLUE, PURPLE, RED, GREY, GOOD)
 
 

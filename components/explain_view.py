@@ -58,7 +58,11 @@ def pick_applicant(bundle: Any) -> pd.Series:
     X, _, _ = sample_parts(bundle)
     ids = bundle.shap_sample["id"].astype(str).tolist() if "id" in bundle.shap_sample else [
         str(i) for i in range(len(X))]
-    chosen = st.selectbox("Applicant (held-out)", ids, key=f"explain_applicant::{bundle.model_id}")
+    margin = bundle.shap_sample["margin"].to_numpy() if "margin" in bundle.shap_sample else None
+    default = 0 if margin is None else int(np.argsort(margin)[int(0.9 * (len(margin) - 1))])
+    chosen = st.selectbox("Applicant (held-out)", ids, index=default,
+                          key=f"explain_applicant::{bundle.model_id}",
+                          help="Starts on a higher-risk applicant, so that reasons show.")
     return X.iloc[ids.index(chosen)]
 
 
@@ -74,7 +78,7 @@ def editor(bundle: Any, applicant: pd.Series) -> tuple[tuple[str, Any], ...]:
         table, hide_index=True, width="stretch", disabled=["Feature", "What it is"],
         key=f"explain_editor::{bundle.model_id}::{applicant.name}",
         column_config={"Value": st.column_config.TextColumn(
-            "Value (edit; empty = missing)", width="small")},
+            "Value (edit; empty = missing)", width="medium")},
     )
     pairs = []
     for name, text in zip(edited["Feature"], edited["Value"], strict=True):

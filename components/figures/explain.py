@@ -152,7 +152,7 @@ def waterfall_figure(contributions: pd.Series, *, base_value: float, scale: str 
     fig.update_yaxes(autorange="reversed", showgrid=False)
     path = np.r_[start, start + np.cumsum(shown)]
     low, high = float(min(path.min(), 0.0)), float(path.max())
-    pad = 0.15 * max(high - low, 1e-6)
+    pad = 0.25 * max(high - low, 1e-6)
     fig.update_xaxes(range=[low - (pad if low < 0 else 0.0), high + pad])
     fig.update_layout(showlegend=False)
     return fig

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from components.format import percent
 from model.registry import Registry
 from tests.app.conftest import metrics, open_page
 
 
-def _applicant(bundle, position=0):
+def _applicant(bundle, position=None):
+    """The applicant the page opens on: the sample's 90th-percentile margin, by default."""
     sample = bundle.shap_sample
+    if position is None:
+        margin = sample["margin"].to_numpy()
+        position = int(np.argsort(margin)[int(0.9 * (len(margin) - 1))])
     names = list(bundle.spec.feature_names)
     return sample[names].iloc[[position]].reset_index(drop=True)
 

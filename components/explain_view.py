@@ -53,16 +53,28 @@ def global_view(bundle: Any) -> None:
                                       feature=feature, unit=spec.unit), key="explain_dependence")
 
 
-def pick_applicant(bundle: Any) -> pd.Series:
+def default_position(bundle: Any, cutoff: float) -> int:
+    """The applicant shown first: the median-risk one among those declined at ``cutoff``
+    (so that reasons show), else the 90th percentile of risk."""
+    sample = bundle.shap_sample
+    if "margin" not in sample:
+        return 0
+    margin = sample["margin"].to_numpy(dtype=np.float64)
+    declined = np.flatnonzero(bundle.pd_from_margin(margin) > cutoff)
+    if declined.size:
+        ordered = declined[np.argsort(margin[declined], kind="stable")]
+        return int(ordered[(ordered.size - 1) // 2])
+    return int(np.argsort(margin, kind="stable")[int(0.9 * (margin.size - 1))])
+
+
+def pick_applicant(bundle: Any, cutoff: float) -> pd.Series:
     """Choose one applicant of the stored sample; their feature values."""
     X, _, _ = sample_parts(bundle)
     ids = bundle.shap_sample["id"].astype(str).tolist() if "id" in bundle.shap_sample else [
         str(i) for i in range(len(X))]
-    margin = bundle.shap_sample["margin"].to_numpy() if "margin" in bundle.shap_sample else None
-    default = 0 if margin is None else int(np.argsort(margin)[int(0.9 * (len(margin) - 1))])
-    chosen = st.selectbox("Applicant (held-out)", ids, index=default,
+    chosen = st.selectbox("Applicant (held-out)", ids, index=default_position(bundle, cutoff),
                           key=f"explain_applicant::{bundle.model_id}",
-                          help="Starts on a higher-risk applicant, so that reasons show.")
+                          help="Starts on a declined applicant, so that reasons show.")
     return X.iloc[ids.index(chosen)]
 
 

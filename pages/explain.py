@@ -14,8 +14,8 @@ with user_errors():
     st.subheader("What drives risk")
     explain_view.global_view(bundle)
     st.subheader("One applicant, and what if")
-    applicant = explain_view.pick_applicant(bundle)
     cutoff = cache.default_cutoff(root, model_id)
+    applicant = explain_view.pick_applicant(bundle, cutoff)
     original = cache.what_if(root, model_id, tuple(applicant.items()), cutoff)
     left, right = st.columns([2, 3])
     with left:

@@ -6,15 +6,26 @@ import numpy as np
 
 from components.format import percent
 from model.registry import Registry
+from simulation.book import book_from_holdout
+from simulation.curve import profit_curve
+from simulation.economics import economics_from_spec
 from tests.app.conftest import metrics, open_page
 
 
+def _cutoff(bundle) -> float:
+    curve = profit_curve(book_from_holdout(bundle.holdout, bundle.spec),
+                         economics_from_spec(bundle.spec))
+    return float(curve.cutoff[curve.optimal_index])
+
+
 def _applicant(bundle, position=None):
-    """The applicant the page opens on: the sample's 90th-percentile margin, by default."""
+    """The applicant the page opens on: the median-risk declined one of the sample."""
     sample = bundle.shap_sample
     if position is None:
         margin = sample["margin"].to_numpy()
-        position = int(np.argsort(margin)[int(0.9 * (len(margin) - 1))])
+        declined = np.flatnonzero(bundle.pd_from_margin(margin) > _cutoff(bundle))
+        ordered = declined[np.argsort(margin[declined], kind="stable")]
+        position = int(ordered[(ordered.size - 1) // 2])
     names = list(bundle.spec.feature_names)
     return sample[names].iloc[[position]].reset_index(drop=True)
 
@@ -39,6 +50,7 @@ def test_applicant_pd_equals_the_model(app_env):
     assert shown["Risk band"] == expected["band"].iloc[0]
     charts = [c.proto.spec for c in at.get("plotly_chart")]
     assert len(charts) == 4  # importance, beeswarm, dependence, waterfall
+    assert at.text[0].value.startswith("1. ")  # opens on a declined applicant, with reasons
 
 
 def test_what_if_edit_rescores_the_applicant(app_env):
@@ -66,14 +78,9 @@ def test_reasons_are_the_engine_reasons_for_a_declined_applicant(app_env):
     from model.explain import explain
     from model.features import cast_features
     from model.reasons import reason_reference, top_reasons
-    from simulation.book import book_from_holdout
-    from simulation.curve import profit_curve
-    from simulation.economics import economics_from_spec
 
     bundle = Registry(app_env.registry_dir).load(app_env.model_id)
-    curve = profit_curve(book_from_holdout(bundle.holdout, bundle.spec),
-                         economics_from_spec(bundle.spec))
-    cutoff = float(curve.cutoff[curve.optimal_index])
+    cutoff = _cutoff(bundle)
     applicant = _applicant(bundle)
     at = open_page("explain")
     _edit(at, utility_on_time_ratio="0.0", supplier_delay_days="60")

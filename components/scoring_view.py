@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -103,7 +104,8 @@ def failures(report: Any) -> None:
     st.markdown(f"**Rows that failed a check** (first {len(report.failures):,})")
     st.dataframe(report.failures.rename(columns=str.capitalize), hide_index=True,
                  width="stretch", key="score_failures_table")
-    st.download_button("Download the failure table (CSV)", to_safe_csv_bytes(report.failures),
+    st.download_button("Download the failure table (CSV)",
+                       partial(to_safe_csv_bytes, report.failures),
                        file_name="failures.csv", mime="text/csv", on_click="ignore",
                        key="score_failures_download")
 
@@ -163,9 +165,9 @@ def scored_table(batch: Any) -> pd.DataFrame:
 
 
 def downloads(batch: Any, name: str) -> None:
-    """Download of the scored file (formula-safe, with model and run ids)."""
+    """Download of the scored file (formula-safe, with model and run ids), built on click."""
     stem = name.rsplit(".", 1)[0][:40] or "applicants"
-    st.download_button("Download the scored file (CSV)", batch.to_csv_bytes(),
+    st.download_button("Download the scored file (CSV)", batch.to_csv_bytes,
                        file_name=f"{stem}_scored.csv", mime="text/csv", on_click="ignore",
                        type="primary", key="score_download")
     st.caption(escape_markdown(

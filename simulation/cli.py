@@ -67,9 +67,8 @@ def parse_baseline(text: str) -> BaselineRule:
 def _load_holdout(args: argparse.Namespace) -> tuple[pd.DataFrame, DatasetSpec, str, str]:
     """Holdout frame, spec, model id and model hash, from the registry or a file."""
     if args.model is not None:
-        from model.registry import Registry
-
         from config import load_settings
+        from model.registry import Registry
 
         bundle = Registry(load_settings().registry_dir).load(args.model)
         return bundle.holdout, bundle.spec, bundle.model_id, bundle.model_sha256
@@ -202,8 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--min-approval and --max-bad-rate apply to --optimize, not --cutoff")
     if args.bootstrap < 0 or args.bootstrap == 1:
         parser.error("--bootstrap must be 0 (no bands) or at least 2")
+    # The simulator's dot products run over arrays of a few thousand values, where waking
+    # BLAS worker threads on a busy two-core machine costs more than the product itself.
+    from threadpoolctl import threadpool_limits
+
     try:
-        summary = run(args)
+        with threadpool_limits(limits=1, user_api="blas"):
+            summary = run(args)
     except LendscopeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -111,8 +111,9 @@ class FittedLearner:
 def native_margin(algorithm: str, estimator: Any, Xe: pd.DataFrame) -> np.ndarray:
     """Raw log-odds from a fitted native model on model-ready input."""
     if algorithm == "xgboost":
-        matrix = xgb.DMatrix(Xe, enable_categorical=True, nthread=NTHREAD)
-        return np.asarray(estimator.predict(matrix, output_margin=True), dtype=np.float64)
+        # In-place prediction skips the DMatrix copy; the margins are the same, and the
+        # categorical columns carry the training level list in training order.
+        return np.asarray(estimator.inplace_predict(Xe, predict_type="margin"), dtype=np.float64)
     if algorithm == "lightgbm":
         return np.asarray(
             estimator.predict(Xe, raw_score=True, num_threads=NTHREAD), dtype=np.float64

@@ -28,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from data.errors import LendscopeError
-from model.features import as_number, as_text, fold_levels
+from model.features import as_number, fold_texts, text_codes
 
 OTHER = "__other__"
 
@@ -130,22 +130,35 @@ class TreeEncoder(TransformerMixin, BaseEstimator):
         missing = [c for c in self.columns_ if c not in X.columns]
         if missing:
             raise LendscopeError(f"`X` must have the encoder's columns; missing {missing}.")
-        columns: dict[str, pd.Series | np.ndarray] = {}
+        columns: dict[str, pd.Categorical | np.ndarray] = {}
         for name in self.columns_:
             if name in self.native_:
+                codes, texts = self._codes(X[name])
                 levels = self.native_[name]
-                text = self._text(X[name])
-                text = text.where(text.isna() | text.isin(levels), OTHER)
-                columns[name] = pd.Categorical(text, categories=levels)
+                position = {level: i for i, level in enumerate(levels)}
+                other = position[OTHER]
+                # Per distinct text: its level's position, OTHER's for an unknown, -1 missing.
+                lookup = np.array([-1 if pd.isna(t) else position.get(t, other) for t in texts],
+                                  dtype=np.int64)
+                columns[name] = pd.Categorical.from_codes(lookup[codes], categories=levels)
             elif name in self.target_:
-                columns[name] = self._apply(self._text(X[name]), self.target_[name], self.prior_)
+                codes, texts = self._codes(X[name])
+                mapping = self.target_[name]
+                lookup = np.array([np.nan if pd.isna(t) else mapping.get(t, self.prior_)
+                                   for t in texts], dtype=np.float64)
+                columns[name] = lookup[codes]
             else:
                 columns[name] = as_number(X[name]).to_numpy(dtype=np.float64)
         return pd.DataFrame(columns, index=X.index)
 
+    def _codes(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and distinct (folded) texts of a column; ``texts[-1]`` is NaN for missing."""
+        codes, texts = text_codes(column)
+        return codes, fold_texts(texts) if self.fold_case else texts
+
     def _text(self, column: pd.Series) -> pd.Series:
-        text = as_text(column)
-        return fold_levels(text) if self.fold_case else text
+        codes, texts = self._codes(column)
+        return pd.Series(texts[codes], index=column.index, dtype=object)
 
     def _encoding(self, text: pd.Series, y: np.ndarray) -> dict[str, float]:
         prior = float(y.mean())

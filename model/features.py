@@ -27,29 +27,86 @@ from data.spec import DatasetSpec
 N_REFERENCE_BINS = 10
 
 
+def _number_text(numbers: np.ndarray) -> np.ndarray:
+    """Text of float64 ``numbers`` (object array): integral values without a decimal part,
+    other finite values as ``repr``, NaN and infinities as NaN."""
+    out = np.full(numbers.shape, np.nan, dtype=object)
+    finite = np.isfinite(numbers)
+    integral = finite & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2**53)
+    out[integral] = numbers[integral].astype(np.int64).astype(str).astype(object)
+    other = finite & ~integral
+    out[other] = [repr(float(v)) for v in numbers[other]]
+    return out
+
+
+def _clean_text(values: pd.Series) -> pd.Series:
+    """Stripped text of an object series of strings, empty and missing text as NaN."""
+    if all(isinstance(v, str) and v[:1].isalnum() and v[-1:].isalnum() for v in values):
+        # Non-empty text that starts and ends with a letter or digit is already clean.
+        return values.astype(object)
+    text = values.astype("string").str.strip()
+    text = text.where(text.notna() & (text != ""), pd.NA)
+    return text.astype(object).where(text.notna(), np.nan)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _as_text_cells(series: pd.Series) -> pd.Series:
+    """:func:`as_text` cell by cell, for object columns that mix text with other values."""
+    values = series.astype(object)
+    floats = values.map(lambda v: isinstance(v, float | np.floating))
+    if floats.any():
+        values = values.copy()
+        values[floats] = as_text(values[floats].astype(np.float64))
+    return _clean_text(values)
+
+
+def text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct texts of a categorical column: ``as_text(series) == texts[codes]``.
+
+    The text conversion runs once per distinct value, not once per cell.
+
+    Parameters
+    ----------
+    series : Series of shape (n_samples,)
+        Raw categorical values: text, numbers or a mix.
+
+    Returns
+    -------
+    codes : ndarray of shape (n_samples,), intp
+        Index into ``texts``; ``-1`` for a missing value.
+    texts : ndarray of shape (n_distinct + 1,), object
+        Text of each distinct raw value (NaN where it is missing after cleaning, e.g. blank
+        text or an infinity); the last entry is NaN, so ``texts[codes]`` maps ``-1`` to NaN.
+        Different raw values may share a text (``" a"`` and ``"a"``).
+    """
+    if _is_numeric(series):
+        codes, uniques = pd.factorize(series.astype(np.float64).to_numpy(), use_na_sentinel=True)
+        texts = _number_text(np.asarray(uniques, dtype=np.float64))
+    elif pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        # Only text and missing values: factorising first keeps the work per distinct value.
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        texts = _clean_text(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+        texts = texts.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(_as_text_cells(series), use_na_sentinel=True)
+        texts = np.asarray(uniques, dtype=object)
+    texts = np.append(np.asarray(texts, dtype=object), np.array([np.nan], dtype=object))
+    return np.asarray(codes, dtype=np.intp), texts
+
+
 def as_text(series: pd.Series) -> pd.Series:
     """Categorical values as text (object dtype), missing as NaN; ``1.0`` becomes ``"1"``.
 
     Numbers are written without a decimal part when integral, text is stripped, and empty
     text is missing.
     """
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        numbers = series.astype(np.float64).to_numpy()
-        out = np.full(numbers.shape, np.nan, dtype=object)
-        finite = np.isfinite(numbers)
-        integral = finite & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2**53)
-        out[integral] = numbers[integral].astype(np.int64).astype(str).astype(object)
-        other = finite & ~integral
-        out[other] = [repr(float(v)) for v in numbers[other]]
-        return pd.Series(out, index=series.index, dtype=object)
-    values = series.astype(object)
-    floats = values.map(lambda v: isinstance(v, float | np.floating))
-    if floats.any():
-        values = values.copy()
-        values[floats] = as_text(values[floats].astype(np.float64))
-    text = values.astype("string").str.strip()
-    text = text.where(text.notna() & (text != ""), pd.NA)
-    return text.astype(object).where(text.notna(), np.nan)
+    codes, texts = text_codes(series)
+    if _is_numeric(series):
+        return pd.Series(texts[codes], index=series.index, dtype=object)
+    return pd.Series(texts[codes], index=series.index, dtype=object, name=series.name)
 
 
 def fold_level(text: str) -> str:
@@ -62,15 +119,26 @@ def fold_level(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+def fold_texts(texts: np.ndarray) -> np.ndarray:
+    """:func:`fold_level` of every non-missing entry of an object array (NaN stays NaN)."""
+    return np.array([t if t is np.nan or pd.isna(t) else fold_level(t) for t in texts],
+                    dtype=object)
+
+
 def fold_levels(text: pd.Series) -> pd.Series:
     """:func:`fold_level` applied to every non-missing value of an :func:`as_text` series."""
-    uniques = text.dropna().unique()
-    mapping = {u: fold_level(u) for u in uniques}
-    return text.map(mapping).where(text.notna(), np.nan).astype(object)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    folded = np.append(fold_texts(np.asarray(uniques, dtype=object)),
+                       np.array([np.nan], dtype=object))
+    return pd.Series(folded[codes], index=text.index, dtype=object, name=text.name)
 
 
 def as_number(series: pd.Series) -> pd.Series:
     """Numeric values as float64; text that is not a number and infinities become NaN."""
+    if series.dtype == np.float64:
+        values = series.to_numpy()
+        return pd.Series(np.where(np.isfinite(values), values, np.nan), index=series.index,
+                         name=series.name)
     values = pd.to_numeric(series, errors="coerce").astype(np.float64)
     return values.where(np.isfinite(values), np.nan)
 

@@ -74,10 +74,13 @@ class DecisionPolicy:
 
     def decide(self, pd_: np.ndarray) -> np.ndarray:
         """Decision per applicant, shape (n,): ``"approve"``, ``"refer"`` or ``"decline"``."""
+        return np.asarray(DECISIONS, dtype=object)[self.decision_codes(pd_)]
+
+    def decision_codes(self, pd_: np.ndarray) -> np.ndarray:
+        """Position in :data:`DECISIONS` of each applicant's decision, shape (n,), int64."""
         p = np.asarray(pd_, dtype=np.float64)
         refer = self.approve_max_pd if self.refer_max_pd is None else self.refer_max_pd
-        index = np.where(p <= self.approve_max_pd, 0, np.where(p <= refer, 1, 2))
-        return np.asarray(DECISIONS, dtype=object)[index]
+        return np.where(p <= self.approve_max_pd, 0, np.where(p <= refer, 1, 2)).astype(np.int64)
 
 
 def rules_from_bundle(bundle: Any) -> tuple[ColumnRule, ...]:
@@ -211,7 +214,7 @@ def _score_chunk(bundle: Any, frame: pd.DataFrame, lines: np.ndarray, policy: De
     margin = bundle.margin_from_prepared(prepared)
     pd_ = bundle.pd_from_margin(margin)
     points = bundle.scale.points(pd_)
-    decision = policy.decide(pd_)
+    codes = policy.decision_codes(pd_)
     drift.update(X, points)
     n = len(frame)
     ids = (frame[id_column].astype("string").to_numpy(dtype=object)
@@ -223,13 +226,13 @@ def _score_chunk(bundle: Any, frame: pd.DataFrame, lines: np.ndarray, policy: De
         "pd": pd_,
         "points": np.rint(points).astype(np.int64),
         "band": pd.Categorical(bundle.scale.band(points), categories=bundle.scale.labels),
-        "decision": pd.Categorical(decision, categories=DECISIONS),
+        "decision": pd.Categorical.from_codes(codes, categories=DECISIONS),
     })
     method = ""
     failures = 0
     ok = pd.array(np.full(n, pd.NA), dtype="boolean")
     if k > 0:
-        rows = np.arange(n) if reasons_for == "all" else np.flatnonzero(decision != "approve")
+        rows = np.arange(n) if reasons_for == "all" else np.flatnonzero(codes != 0)
         found = []
         if len(rows):
             explanation = explain_prepared(bundle, prepared.iloc[rows])
@@ -307,7 +310,8 @@ def score_batch(
         report = refused_report(error)
     applicants = (pd.concat(parts, ignore_index=True) if len(parts) > 1
                   else parts[0] if parts else _empty_applicants(reasons))
-    counts = Counter(applicants["decision"].astype(str)) if len(applicants) else Counter()
+    counts = (Counter(applicants["decision"].value_counts().to_dict()) if len(applicants)
+              else Counter())
     batch = ScoredBatch(
         ingest=report,
         drift=drift.report(),

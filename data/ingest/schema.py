@@ -147,13 +147,16 @@ def _name_range_failures(failures: pd.DataFrame, frame: pd.DataFrame, check: str
                          bounds: dict[str, tuple[float, float]],
                          names: tuple[str, str, str | None]) -> pd.DataFrame:
     """Replace ``check`` by (below, above, non-finite) names, judged from the values."""
-    ranged = (failures["check"] == check).to_numpy()
+    checks = failures["check"].to_numpy(dtype=object)
+    ranged = checks == check
     if not ranged.any():
         return failures
-    checks = failures["check"].to_numpy(dtype=object).copy()
-    for column in pd.unique(failures["column"][ranged]):
-        rows = np.flatnonzero(ranged & (failures["column"] == column).to_numpy())
-        values = frame[column].to_numpy(dtype=np.float64)[failures["position"].to_numpy()[rows]]
+    checks = checks.copy()
+    columns = failures["column"].to_numpy(dtype=object)
+    positions = failures["position"].to_numpy()
+    for column in pd.unique(columns[ranged]):
+        rows = np.flatnonzero(ranged & (columns == column))
+        values = frame[column].to_numpy(dtype=np.float64)[positions[rows]]
         low, _high = bounds[column]
         named = np.where(values < low, names[0], names[1]).astype(object)
         if names[2] is not None:
@@ -171,17 +174,26 @@ def error_failures(schemas: RuleSchemas, frame: pd.DataFrame) -> pd.DataFrame:
 
 def warning_failures(schemas: RuleSchemas, frame: pd.DataFrame) -> pd.DataFrame:
     """Cells failing a soft check (kept rows): columns ``position``, ``column``, ``check``."""
-    parts: list[pd.DataFrame] = []
+    positions: list[np.ndarray] = []
+    labels: list[tuple[str, str, int]] = []
     for column, name, check in schemas.soft:
         if column not in frame.columns or not len(frame):
             continue
         output = check(frame[column]).check_output
         failing = output.index[~output.to_numpy(dtype=bool)].to_numpy()
         if len(failing):
-            parts.append(pd.DataFrame({"position": failing.astype("int64"), "column": column,
-                                       "check": name}))
-    if not parts:
+            positions.append(failing.astype("int64"))
+            labels.append((column, name, len(failing)))
+    if not positions:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "position" else "str")
                              for c in FAILURE_COLUMNS})
-    return _name_range_failures(pd.concat(parts, ignore_index=True), frame, "soft_range",
+    # One frame for all soft failures (building one per check cost more than the checks).
+    failures = pd.DataFrame({
+        "position": np.concatenate(positions),
+        "column": pd.array(np.repeat([c for c, _, _ in labels], [n for _, _, n in labels]),
+                           dtype="str"),
+        "check": pd.array(np.repeat([k for _, k, _ in labels], [n for _, _, n in labels]),
+                          dtype="str"),
+    })
+    return _name_range_failures(failures, frame, "soft_range",
                                 schemas.soft_bounds, ("below_range", "above_range", None))

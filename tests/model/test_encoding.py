@@ -89,3 +89,43 @@ def test_missing_columns_named():
     enc = TreeEncoder(numeric=("num",), categorical=("low",))
     with pytest.raises(LendscopeError, match="missing \\['low'\\]"):
         enc.fit(frame()[["num"]], Y)
+
+
+def _reference_transform(enc, X):
+    """Cell-by-cell encoding (``as_text``, fold, ``isin``) the vectorised transform replaced."""
+    from model.features import as_text, fold_level
+
+    out = {}
+    for name in enc.columns_:
+        if name not in enc.native_ and name not in enc.target_:
+            continue
+        text = as_text(X[name]).map(lambda v: v if pd.isna(v) else fold_level(v)).astype(object)
+        if name in enc.native_:
+            levels = enc.native_[name]
+            text = text.where(text.isna() | text.isin(levels), OTHER)
+            out[name] = pd.Series(pd.Categorical(text, categories=levels), index=X.index)
+        else:
+            values = text.map(enc.target_[name]).astype(np.float64).fillna(enc.prior_)
+            out[name] = values.where(text.notna(), np.nan)
+    return out
+
+
+def test_transform_matches_the_cell_by_cell_encoding_on_tricky_text():
+    regions = ["Junín", "Apurímac", "Lima", "Cusco"] * 30
+    cities = [f"City {i % 40}" for i in range(120)]
+    X = pd.DataFrame({"region": regions, "city": cities, "num": np.arange(120.0)})
+    y = np.arange(120) % 3 == 0
+    enc = TreeEncoder(numeric=("num",), categorical=("region", "city"), max_native_levels=5,
+                      min_level_count=2).fit(X, y)
+    assert "region" in enc.native_ and "city" in enc.target_
+    new = pd.DataFrame({
+        "region": [" JUNÍN ", "apurimac", "APURÍMAC", "", None, np.nan, "Piura", "lima  ", 3.0],
+        "city": ["city 1", " CITY 2", "City  3", None, "", "Nowhere", "City 39", 1, "city 0"],
+        "num": [1.0, np.inf, np.nan, 2, 3, 4, 5, 6, 7],
+    }, index=range(100, 109))
+    out = enc.transform(new)
+    expected = _reference_transform(enc, new)
+    pd.testing.assert_series_equal(out["region"], expected["region"], check_names=False)
+    np.testing.assert_array_equal(out["city"].to_numpy(), expected["city"].to_numpy())
+    assert out["region"].tolist()[:3] == ["junin", "apurimac", "apurimac"]
+    assert out["region"].iloc[6] == OTHER and pd.isna(out["region"].iloc[3])

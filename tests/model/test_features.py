@@ -3,7 +3,16 @@ import pandas as pd
 import pytest
 
 from data.errors import LendscopeError
-from model.features import as_text, cast_features, profile_features, score_profile
+from model.features import (
+    as_number,
+    as_text,
+    cast_features,
+    fold_level,
+    fold_levels,
+    profile_features,
+    score_profile,
+    text_codes,
+)
 from tests.model.conftest import toy_frame, toy_spec
 
 
@@ -55,3 +64,70 @@ def test_score_profile_deciles():
     profile = score_profile(np.arange(1000.0))
     assert len(profile.edges) == 9
     assert profile.shares == pytest.approx((0.1,) * 10)
+
+
+def _as_text_per_cell(series: pd.Series) -> pd.Series:
+    """The cell-by-cell conversion ``as_text`` replaced, kept as the reference."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        numbers = series.astype(np.float64).to_numpy()
+        out = np.full(numbers.shape, np.nan, dtype=object)
+        finite = np.isfinite(numbers)
+        integral = finite & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2**53)
+        out[integral] = numbers[integral].astype(np.int64).astype(str).astype(object)
+        other = finite & ~integral
+        out[other] = [repr(float(v)) for v in numbers[other]]
+        return pd.Series(out, index=series.index, dtype=object)
+    values = series.astype(object)
+    floats = values.map(lambda v: isinstance(v, float | np.floating))
+    if floats.any():
+        values = values.copy()
+        values[floats] = _as_text_per_cell(values[floats].astype(np.float64))
+    text = values.astype("string").str.strip()
+    text = text.where(text.notna() & (text != ""), pd.NA)
+    return text.astype(object).where(text.notna(), np.nan)
+
+
+TRICKY = [
+    pd.Series([" Junín ", "APURÍMAC", "Apurímac", "", "  ", None, np.nan, "1", "1.0", "nan",
+               "São  Paulo", "\u00a0Lima\u2003", "x\x1c", "(other)", "Lima"], dtype=object,
+              index=range(10, 25), name="region"),
+    pd.Series([" Junín ", "APURÍMAC", "", None, "Lima", "Lima"], dtype="str", name="region"),
+    pd.Series([1, "1", 1.0, 2.5, None, " x ", True, np.nan, "2.50"], dtype=object),
+    pd.Series([1.0, 2.5, np.nan, np.inf, -np.inf, -3.0, 1e20, 0.1, -0.0]),
+    pd.Series([3, 1, 3], dtype="int64"),
+    pd.Series([1, None, 7], dtype="Int64"),
+    pd.Series([True, False, True]),
+    pd.Series(["b", "a", None], dtype="category"),
+    pd.Series([None, np.nan], dtype=object),
+    pd.Series([], dtype=object),
+]
+
+
+@pytest.mark.parametrize("series", TRICKY, ids=lambda s: str(s.dtype))
+def test_as_text_matches_the_per_cell_conversion(series):
+    expected = _as_text_per_cell(series)
+    got = as_text(series)
+    pd.testing.assert_series_equal(got, expected, check_exact=True)
+    assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+@pytest.mark.parametrize("series", TRICKY, ids=lambda s: str(s.dtype))
+def test_text_codes_rebuild_as_text(series):
+    codes, texts = text_codes(series)
+    assert codes.shape == (len(series),) and pd.isna(texts[-1])
+    rebuilt = pd.Series(texts[codes], index=series.index, dtype=object)
+    pd.testing.assert_series_equal(rebuilt, as_text(series), check_names=False)
+
+
+def test_fold_levels_folds_each_distinct_value_and_keeps_missing():
+    text = as_text(TRICKY[0])
+    expected = text.map(lambda v: v if pd.isna(v) else fold_level(v)).astype(object)
+    pd.testing.assert_series_equal(fold_levels(text), expected, check_exact=True)
+    assert fold_levels(text).loc[11] == "apurimac" and fold_levels(text).loc[20] == "sao paulo"
+
+
+def test_as_number_fast_path_for_float_columns_matches_to_numeric():
+    series = pd.Series([1.5, np.inf, -np.inf, np.nan, -0.0], index=[5, 6, 7, 8, 9], name="x")
+    expected = pd.to_numeric(series.astype(object), errors="coerce").astype(np.float64)
+    expected = expected.where(np.isfinite(expected), np.nan)
+    pd.testing.assert_series_equal(as_number(series), expected, check_exact=True)

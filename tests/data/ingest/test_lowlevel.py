@@ -91,3 +91,34 @@ def test_a_final_dos_end_of_file_mark_is_dropped(block_size):
     source = Source(raw)
     out = b"".join(utf8_blocks(source, resolve_encoding(source, raw), block_size=block_size))
     assert out == b"a,b\n\x1a,2\n"
+
+
+def _inside_by_cumsum(data: np.ndarray) -> np.ndarray:
+    """Byte-by-byte reference: inside quotes after an odd number of quotes."""
+    quotes = np.flatnonzero(data == ord('"'))
+    step = np.zeros(len(data) + 1, dtype=np.int64)
+    step[quotes[0::2]] = 1
+    step[quotes[1::2]] = -1
+    return np.cumsum(step[:-1]).astype(bool)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_scan_and_count_fields_match_a_byte_by_byte_quote_scan(seed):
+    rng = np.random.default_rng(seed)
+    pieces = rng.choice(np.array(['a', ',', '\n', '"', '""', 'é', ' '], dtype=object), 400)
+    text = "h1,h2,h3\n" + "".join(pieces)
+    if text.count('"') % 2:
+        text += '"'
+    buf = (text + "\n").encode("utf-8")
+    data = np.frombuffer(buf, dtype=np.uint8)
+    outside = ~_inside_by_cumsum(data)
+    records = scan_records(buf, ",", final=True, first_line=1)
+    ends = np.flatnonzero((data == 10) & outside)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    nonblank = ends > starts
+    assert records.ends.tolist() == ends[nonblank].tolist()
+    assert records.starts.tolist() == starts[nonblank].tolist()
+    delims = np.flatnonzero((data == ord(",")) & outside)
+    expected = [int(((delims >= s) & (delims < e)).sum()) + 1
+                for s, e in zip(records.starts, records.ends, strict=True)]
+    assert records.fields.tolist() == expected

@@ -8,7 +8,9 @@ the ``finite`` check. A currency symbol or code (``$``, ``S/``, ``USD``...) or a
 rejects the cell: Lendscope does not guess currencies or scales.
 
 Missing values: an empty cell or one of :data:`MISSING_TOKENS` (any letter case, surrounding
-spaces ignored) is missing in every column kind.
+spaces ignored) is missing in every column kind, except that a categorical column keeps a
+value that is one of its known categories exactly (a model trained on the level ``None``
+scores ``None`` as that level, not as missing).
 """
 
 from __future__ import annotations
@@ -113,11 +115,19 @@ def to_float(text: pa.ChunkedArray, decimal: str) -> tuple[np.ndarray, np.ndarra
     return (np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64), bad, checks)
 
 
-def to_text(text: pa.ChunkedArray, *, trim: bool = True) -> pd.Series:
-    """Text (trimmed unless ``trim`` is False) with missing tokens as NA, dtype ``str``."""
+def to_text(
+    text: pa.ChunkedArray, *, trim: bool = True, keep: tuple[object, ...] | None = None,
+) -> pd.Series:
+    """Text (trimmed unless ``trim`` is False) with missing tokens as NA, dtype ``str``.
+
+    Values equal to one of ``keep`` (a column's known categories) are never missing.
+    """
     trimmed = pc.utf8_trim_whitespace(text)
-    cleaned = pc.if_else(_missing(trimmed), pa.scalar(None, pa.string()),
-                         trimmed if trim else text)
+    missing = _missing(trimmed)
+    known = [str(value) for value in keep or () if isinstance(value, str)]
+    if known:
+        missing = pc.and_kleene(missing, pc.invert(pc.is_in(trimmed, value_set=pa.array(known))))
+    cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), trimmed if trim else text)
     return pd.Series(cleaned.to_pandas(), dtype="str")
 
 
@@ -170,7 +180,8 @@ def convert_columns(
             checks = np.full(int(bad.sum()), "date", object)
             columns[rule.name] = series
         else:
-            columns[rule.name] = to_text(text, trim=rule.kind != "text")
+            keep = rule.categories if rule.kind == "categorical" else None
+            columns[rule.name] = to_text(text, trim=rule.kind != "text", keep=keep)
             bad, checks = np.zeros(len(text), bool), np.empty(0, object)
         if bad.any():
             failures.append(CellFailures(rule.name, np.flatnonzero(bad), checks))

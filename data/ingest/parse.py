@@ -76,7 +76,9 @@ def read_table(data: bytes, layout: Layout, *, quoted_newlines: bool,
                 invalid_row_handler=on_invalid),
             convert_options=pcsv.ConvertOptions(
                 column_types=types, include_columns=list(wanted), null_values=ARROW_NULL_VALUES,
-                strings_can_be_null=True, quoted_strings_can_be_null=True,
+                # Text columns keep every cell as written: missing tokens are resolved later
+                # per rule, so a known category spelt like a token ("None") survives.
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
                 decimal_point=layout.decimal))
     except pa.ArrowInvalid as error:
         if typed and "conversion error" in str(error):
@@ -96,7 +98,6 @@ def read_slow(buffer: bytes, records: Records, keep: np.ndarray,
     columns: list[list[str | None]] = [[] for _ in positions]
     indices = np.flatnonzero(keep)
     counts = np.zeros(len(indices), np.int64)
-    nulls = set(ARROW_NULL_VALUES)
     for row, index in enumerate(indices):
         fields = split_record(buffer, records, int(index), layout.delimiter)
         counts[row] = len(fields)
@@ -104,7 +105,7 @@ def read_slow(buffer: bytes, records: Records, keep: np.ndarray,
             continue
         for column, position in zip(columns, positions, strict=True):
             value = fields[position]
-            column.append(None if value in nulls else value)
+            column.append(value)
     table = pa.table({layout.columns[p]: pa.array(c, pa.string())
                       for p, c in zip(positions, columns, strict=True)})
     return table, counts

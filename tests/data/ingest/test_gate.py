@@ -150,3 +150,20 @@ def test_a_wide_header_longer_than_the_sniffed_head_is_read():
     assert report.warnings[0].startswith("Ignored 1,898 column(s) no rule uses: ")
     assert report.warnings[0].endswith("... and 1,886 more.")
     assert report.frame.iloc[0].tolist() == [1.0, 1.0]
+
+
+def test_a_known_category_spelt_like_a_missing_token_is_kept():
+    rules = (
+        ColumnRule("presence", kind="categorical", categories=("None", "Website")),
+        ColumnRule("sector", kind="categorical"),
+        ColumnRule("income"),
+    )
+    data = b"presence,sector,income\nNone,None,NA\nWebsite,retail,10\n,N/A,null\nnone,x,1\n"
+    report = ingest(data, rules, limits=LIMITS)
+    frame = report.frame
+    # The exact known category survives; other spellings and other columns are missing.
+    assert frame["presence"].iloc[0] == "None"
+    assert frame["presence"].iloc[1] == "Website"
+    assert frame["presence"].iloc[2:].isna().all()
+    assert frame["sector"].iloc[[0, 2]].isna().all()
+    assert np.isnan(frame["income"].iloc[0]) and np.isnan(frame["income"].iloc[2])

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.app.small_model import LendscopeEnv, shared_env
+from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,11 +31,7 @@ def _require_browser() -> None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         problems.append("the Python package playwright is not installed")
-    if problems:
-        message = "Browser tests need " + "; ".join(problems) + "."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require(not problems, "Browser tests need " + "; ".join(problems))
 
 
 def free_port() -> int:

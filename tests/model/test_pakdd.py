@@ -1,26 +1,16 @@
 """Training on the real PAKDD 2010 modelling file (skipped when the data is absent)."""
 
-import os
-
 import numpy as np
 import pytest
 
 from config import load_settings
 
-MODELLING_FILE = "PAKDD2010_Modeling_Data.txt"
-
 
 @pytest.fixture(scope="module")
-def pakdd():
-    settings = load_settings()
-    if not (settings.pakdd_dir / MODELLING_FILE).is_file():
-        message = f"PAKDD 2010 data missing: {settings.pakdd_dir / MODELLING_FILE}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+def pakdd(pakdd_dir):
     from data.dataset import load_dataset
 
-    return load_dataset("pakdd2010", data_dir=settings.data_dir, pakdd_dir=settings.pakdd_dir)
+    return load_dataset("pakdd2010", data_dir=load_settings().data_dir, pakdd_dir=pakdd_dir)
 
 
 @pytest.mark.slow

@@ -221,31 +221,14 @@ def test_command_line_scores_a_file(bundle, applicants, tmp_path, monkeypatch, c
 
 
 # ---------------------------------------------------------------- PAKDD 2010: real drift
-def pakdd_dir_or_skip():
-    import os
-
-    from config import load_settings
-
-    directory = load_settings().pakdd_dir
-    needed = ["PAKDD2010_Modeling_Data.txt", "PAKDD2010_Prediction_Data.txt",
-              "PAKDD2010_VariablesList.csv"]
-    missing = [name for name in needed if not (directory / name).is_file()]
-    if missing:
-        message = f"PAKDD 2010 files {missing} not found in {directory} (LENDSCOPE_PAKDD_DIR)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return directory
-
-
 @pytest.fixture(scope="module")
-def pakdd_bundle():
+def pakdd_bundle(pakdd_dir):
     from data.dataset import Dataset
     from data.pakdd import read_pakdd
     from data.spec import load_spec
     from model.train import TrainConfig, train_model
 
-    directory = pakdd_dir_or_skip()
+    directory = pakdd_dir
     frame = read_pakdd(directory, "modeling").sample(12_000, random_state=0)
     config = TrainConfig(algorithm="xgboost", cv_folds=2, shap_rows=200,
                          params={"num_boost_round": 80, "max_depth": 3})

@@ -25,6 +25,8 @@ from simulation.curve import ProfitCurve, profit_curve
 from simulation.economics import Economics
 
 BOOTSTRAP_RESAMPLES = 200
+SAMPLE_ROWS = 1_000
+"""Held-out applicants in the sample file: enough for a drift verdict above sampling noise."""
 BOOTSTRAP_SEED = 0
 
 
@@ -403,7 +405,7 @@ def infer_upload_spec(digest: str, _data: bytes, name: str, target: str, id_colu
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def sample_csv(root: str, model_id: str, rows: int = 200) -> bytes:
+def sample_csv(root: str, model_id: str, rows: int = SAMPLE_ROWS) -> bytes:
     """A sample applicants file for the model: held-out rows with the id and features only."""
     from data.export import to_safe_csv_bytes
 

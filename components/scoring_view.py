@@ -26,7 +26,7 @@ def choose_file(root: str, model_id: str) -> tuple[str, bytes] | None:
                                 help="One row per applicant with the model's feature columns; "
                                      "extra columns are ignored.")
     with right:
-        st.caption("No file at hand? Use 200 held-out applicants.")
+        st.caption(f"No file at hand? Use up to {cache.SAMPLE_ROWS:,} held-out applicants.")
         st.download_button("Download the sample file", sample, file_name="sample_applicants.csv",
                            mime="text/csv", on_click="ignore", key="score_sample_download")
         if st.button("Score the sample file", key="score_use_sample"):

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from components.cache import SAMPLE_ROWS
 from model.registry import Registry
 from tests.app.test_models import labelled_csv
 from tests.browser.conftest import wait_idle
@@ -40,19 +41,21 @@ def _upload(page, name: str, data: bytes) -> None:
     wait_idle(page)
 
 
-def test_score_the_sample_file_and_download_the_result(session):
+def test_score_the_sample_file_and_download_the_result(session, lendscope_env):
+    holdout = Registry(lendscope_env.registry_dir).load(lendscope_env.model_id).holdout
+    sample_rows = min(SAMPLE_ROWS, len(holdout))
     page = session.open("score_applicants")
     page.get_by_role("button", name="Score the sample file").click()
-    page.get_by_text("File accepted: all 200 rows passed the checks.").wait_for()
+    page.get_by_text(f"File accepted: all {sample_rows:,} rows passed the checks.").wait_for()
     wait_idle(page)
-    assert session.metric("Scored") == "200"
+    assert session.metric("Scored") == f"{sample_rows:,}"
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the scored file (CSV)").click()
     download = info.value
     assert download.suggested_filename == "sample_applicants_scored.csv"
     text = open(download.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 200
+    assert len(rows) == sample_rows
     assert {"id", "pd", "points", "band", "decision", "reason_1", "model_id"} <= set(rows[0])
     assert all(0.0 < float(r["pd"]) < 1.0 for r in rows)
     assert {r["decision"] for r in rows} <= {"approve", "refer", "decline"}

@@ -170,11 +170,12 @@ def replay_figure(frame: pd.DataFrame, *, currency: str, frames: int = 30) -> go
     base_layout(fig, title="Replay of the lending book in application order",
                 x_title="Applicants seen", y_title=f"Cumulative net profit ({currency})",
                 height=420)
-    fig.update_xaxes(range=[0, n])
+    fig.update_xaxes(range=[0, float(frame["step"].max()) if n else 1.0])
     fig.update_yaxes(range=[low - pad, high + pad], tickprefix=f"{symbol} ", tickformat="~s")
     fig.update_layout(
         updatemenus=[{
-            "type": "buttons", "showactive": False, "x": 0.0, "y": -0.18, "xanchor": "left",
+            "type": "buttons", "showactive": False, "direction": "left",
+            "x": 1.0, "y": 1.14, "xanchor": "right", "yanchor": "bottom",
             "buttons": [
                 {"label": "▶ Play", "method": "animate",
                  "args": [None, {"frame": {"duration": 80, "redraw": False},

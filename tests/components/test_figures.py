@@ -120,3 +120,14 @@ def test_drift_figure_orders_by_psi():
     fig = fs.drift_figure(frame)
     _check(fig, x_unit="PSI")
     assert list(fig.data[0].y) == ["a", "(score)", "b"]
+
+
+def test_replay_axis_covers_every_applicant_when_the_replay_is_thinned():
+    # The simulator hands the figure one row per step of a thinned replay: the x axis must
+    # reach the last applicant, not the number of rows.
+    steps = np.linspace(40, 12_000, 300).astype(int)
+    frame = pd.DataFrame({"step": steps, "profit_policy": steps * 2.0,
+                          "profit_baseline": steps * 1.0})
+    fig = fsim.replay_figure(frame, currency="PEN")
+    assert tuple(fig.layout.xaxis.range) == (0, 12_000)
+    assert fig.layout.updatemenus[0].y > 1  # play buttons above the plot, clear of the legend

@@ -25,16 +25,6 @@ from model.evaluation import Evaluation
 from model.features import FeatureSchema, cast_features
 from model.scale import ScoreScale
 
-HOLDOUT_CORE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "pd",
-    "margin",
-    "points",
-    "band",
-    "outcome",
-    "amount",
-)
-
 
 @dataclass(frozen=True)
 class ModelBundle:
